@@ -1,0 +1,119 @@
+// Package config reads the portal's configuration from the environment.
+// Every variable is documented in README.md; the Config is passed to the
+// parts that need it, never kept in a global.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole runtime configuration.
+type Config struct {
+	// DatabaseURL is the PostgreSQL connection string (DATABASE_URL).
+	DatabaseURL string
+	// Addr is the listen address (ADDR), default 127.0.0.1:8080.
+	Addr string
+	// BaseURL is the public URL of the portal (BASE_URL), used in JSON-LD,
+	// e-mails and absolute links.
+	BaseURL string
+	// OwnerName is the owning body shown in the slim header (OWNER_NAME).
+	OwnerName string
+	// OwnerURL is the owning body's website (OWNER_URL).
+	OwnerURL string
+	// PortalName is the name in the centre header (PORTAL_NAME).
+	PortalName string
+	// ContactEmail is the portal's public contact address shown in the
+	// footer (CONTACT_EMAIL); empty hides it.
+	ContactEmail string
+	// LogLevel is debug, info, warn or error (LOG_LEVEL).
+	LogLevel slog.Level
+	// LogFormat is json or text (LOG_FORMAT).
+	LogFormat string
+	// TrustProxy makes the portal take the client address from
+	// X-Forwarded-For (TRUST_PROXY=1), for deployments behind a load balancer.
+	TrustProxy bool
+	// SMTPURL is the outgoing mail server, e.g. smtp://user:pass@host:587
+	// (SMTP_URL); empty logs mail jobs as undeliverable and retries them.
+	SMTPURL string
+	// MailFrom is the sender address of outgoing e-mail (MAIL_FROM).
+	MailFrom string
+	// ShutdownTimeout bounds graceful shutdown (SHUTDOWN_TIMEOUT).
+	ShutdownTimeout time.Duration
+}
+
+// FromEnv reads the configuration from environment variables, applying
+// defaults, and validates it.
+func FromEnv() (Config, error) {
+	return fromLookup(os.Getenv)
+}
+
+func fromLookup(get func(string) string) (Config, error) {
+	c := Config{
+		DatabaseURL:  get("DATABASE_URL"),
+		Addr:         def(get("ADDR"), "127.0.0.1:8080"),
+		OwnerName:    def(get("OWNER_NAME"), "Regione Umbria"),
+		OwnerURL:     def(get("OWNER_URL"), "https://www.regione.umbria.it/"),
+		PortalName:   def(get("PORTAL_NAME"), "Uffici della Cittadinanza"),
+		ContactEmail: get("CONTACT_EMAIL"),
+		LogFormat:    def(get("LOG_FORMAT"), "text"),
+		SMTPURL:      get("SMTP_URL"),
+		MailFrom:     def(get("MAIL_FROM"), "Uffici della Cittadinanza <noreply@localhost>"),
+	}
+	c.BaseURL = strings.TrimRight(def(get("BASE_URL"), "http://"+c.Addr), "/")
+	var errs []error
+	if err := c.LogLevel.UnmarshalText([]byte(def(get("LOG_LEVEL"), "info"))); err != nil {
+		errs = append(errs, fmt.Errorf("LOG_LEVEL: %w", err))
+	}
+	if v := get("TRUST_PROXY"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("TRUST_PROXY: %w", err))
+		}
+		c.TrustProxy = b
+	}
+	d, err := time.ParseDuration(def(get("SHUTDOWN_TIMEOUT"), "15s"))
+	if err != nil {
+		errs = append(errs, fmt.Errorf("SHUTDOWN_TIMEOUT: %w", err))
+	}
+	c.ShutdownTimeout = d
+	if err := c.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	return c, errors.Join(errs...)
+}
+
+// Validate checks the values that cannot be defaulted.
+func (c Config) Validate() error {
+	var errs []error
+	if c.DatabaseURL == "" {
+		errs = append(errs, errors.New("DATABASE_URL is required"))
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("BASE_URL %q must be an absolute http(s) URL", c.BaseURL))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("LOG_FORMAT %q must be text or json", c.LogFormat))
+	}
+	return errors.Join(errs...)
+}
+
+// SecureCookies reports whether cookies must carry the Secure attribute:
+// true whenever the portal is served over TLS.
+func (c Config) SecureCookies() bool {
+	return strings.HasPrefix(c.BaseURL, "https://")
+}
+
+func def(v, d string) string {
+	if v == "" {
+		return d
+	}
+	return v
+}

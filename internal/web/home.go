@@ -1,0 +1,25 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/udc-umbria/portal/templates"
+)
+
+// homePage renders "/".
+func (s *Server) homePage(w http.ResponseWriter, r *http.Request) {
+	comuni, err := s.store.ListComuni(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	opts := make([]templates.ComuneOption, 0, len(comuni))
+	for _, c := range comuni {
+		opts = append(opts, templates.ComuneOption{Slug: c.Slug, Name: c.Name})
+	}
+	sortOptions(opts)
+	p := s.page(w, r, "")
+	p.Description = "Trova l'Ufficio della Cittadinanza del tuo Comune, i suoi orari, e prenota un appuntamento con un'assistente sociale o un educatore."
+	p.Rating = s.ratingFor(r, "Quanto sono chiare le informazioni su questa pagina?")
+	s.render(w, r, http.StatusOK, templates.HomePage(p, templates.HomeView{Comuni: opts}))
+}

@@ -1,0 +1,176 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/udc-umbria/portal/internal/store"
+	"github.com/udc-umbria/portal/templates"
+)
+
+var servicesCrumb = templates.Crumb{Label: "Servizi", Href: "/servizi"}
+
+// servicesList renders /servizi, optionally filtered by topic
+// (?argomento=slug, the target of the topic chips).
+func (s *Server) servicesList(w http.ResponseWriter, r *http.Request) {
+	sheets, err := s.store.ListSheets(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	topic := r.URL.Query().Get("argomento")
+	var list templates.ServiceList
+	title := "Servizi"
+	for _, sh := range sheets {
+		if topic != "" && !hasTopic(sh, topic) {
+			continue
+		}
+		list.Services = append(list.Services, templates.ServiceCard{
+			Title: sh.Title, Summary: sh.Summary, Href: "/servizi/" + sh.Slug, Category: sh.Category, Active: sh.Active(),
+		})
+	}
+	crumbs := []templates.Crumb{home, {Label: "Servizi"}}
+	if topic != "" {
+		for _, sh := range sheets {
+			for _, t := range sh.Topics {
+				if t.Slug == topic {
+					title = "Servizi sull'argomento " + t.Name
+				}
+			}
+		}
+		crumbs = []templates.Crumb{home, servicesCrumb, {Label: title}}
+	}
+	p := s.page(w, r, title, crumbs...)
+	p.Section = "servizi"
+	s.render(w, r, http.StatusOK, templates.ServicesPage(p, list))
+}
+
+func hasTopic(sh store.Sheet, slug string) bool {
+	for _, t := range sh.Topics {
+		if t.Slug == slug {
+			return true
+		}
+	}
+	return false
+}
+
+// serviceSheet renders /servizi/{slug}.
+func (s *Server) serviceSheet(w http.ResponseWriter, r *http.Request) {
+	sh, err := s.store.SheetBySlug(r.Context(), chi.URLParam(r, "slug"))
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p := s.page(w, r, sh.Title, home, servicesCrumb, templates.Crumb{Label: sh.Category, Href: "/servizi"}, templates.Crumb{Label: sh.Title})
+	p.Section = "servizi"
+	p.Description = sh.Summary
+	p.JSONLD = s.serviceJSONLD(sh)
+	p.Rating = s.ratingFor(r, "Quanto sono chiare le informazioni su questa pagina?")
+	s.render(w, r, http.StatusOK, templates.SheetPage(p, sheetView(sh)))
+}
+
+// sheetView maps a stored sheet to the Modello Comuni sections, in the
+// model's order. Sections the model requires but the source leaves empty
+// carry an honest sentence instead of invented content.
+func sheetView(sh store.Sheet) templates.SheetView {
+	v := templates.SheetView{
+		Slug: sh.Slug, Title: sh.Title, Summary: sh.Summary, Active: sh.Active(), StatusReason: sh.StatusReason,
+		Updated: sh.UpdatedOn.Format("02/01/2006"), Author: sh.Author,
+	}
+	for _, t := range sh.Topics {
+		v.Topics = append(v.Topics, templates.TopicChip{Name: t.Name, Href: "/servizi?argomento=" + t.Slug})
+	}
+	add := func(sec templates.SheetSection) { v.Sections = append(v.Sections, sec) }
+	add(templates.SheetSection{ID: "a-chi-e-rivolto", Title: "A chi è rivolto", Element: "service-addressed", HTML: sh.AddressedHTML,
+		Empty: "La scheda non indica a chi è rivolto il servizio: chiedi all'ufficio del tuo Comune."})
+	if sh.DescriptionHTML != "" {
+		add(templates.SheetSection{ID: "descrizione", Title: "Descrizione", Element: "service-extended-description", HTML: sh.DescriptionHTML})
+	}
+	add(templates.SheetSection{ID: "come-fare", Title: "Come fare", Element: "service-how-to", HTML: sh.HowToHTML,
+		Empty: "La scheda non descrive la procedura: chiedi all'ufficio del tuo Comune."})
+	add(templates.SheetSection{ID: "cosa-serve", Title: "Cosa serve", Element: "service-needed", HTML: sh.NeededHTML,
+		Empty: "La scheda del servizio non indica documenti da presentare. Se per la tua situazione servono documenti, te lo dirà l'ufficio al primo contatto."})
+	add(templates.SheetSection{ID: "cosa-si-ottiene", Title: "Cosa si ottiene", Element: "service-achieved", HTML: sh.AchievedHTML,
+		Empty: "La scheda non indica cosa si ottiene: chiedi all'ufficio del tuo Comune."})
+	add(templates.SheetSection{ID: "tempi-e-scadenze", Title: "Tempi e scadenze", Element: "service-calendar-text", HTML: sh.CalendarHTML,
+		Empty: "Il servizio non ha scadenze. Puoi rivolgerti all'ufficio negli orari di accoglienza; le date disponibili per un appuntamento ti vengono mostrate quando prenoti."})
+	if sh.CostHTML != "" {
+		add(templates.SheetSection{ID: "quanto-costa", Title: "Quanto costa", Element: "service-cost", HTML: sh.CostHTML})
+	}
+	add(templates.SheetSection{ID: "accedi-al-servizio", Title: "Accedi al servizio", Element: "service-generic-access", HTML: sh.AccessHTML, Kind: "access"})
+	more := templates.SheetSection{ID: "ulteriori-informazioni", Title: "Ulteriori informazioni", Element: "service-more-info", HTML: sh.OtherInfoHTML, Kind: "legal"}
+	for _, l := range sh.LegalSources {
+		more.Links = append(more.Links, templates.SheetLink{Label: l.Title, Href: l.URL})
+	}
+	for _, l := range sh.OfficialSources {
+		note := ""
+		if l.URL == "" {
+			note = "indirizzo non indicato nella scheda originale"
+		}
+		more.Extra = append(more.Extra, templates.SheetLink{Label: l.Title, Href: l.URL, Note: note})
+	}
+	if more.HTML != "" || len(more.Links) > 0 || len(more.Extra) > 0 {
+		add(more)
+	}
+	add(templates.SheetSection{ID: "condizioni-di-servizio", Title: "Condizioni di servizio", Element: "service-file", Kind: "file",
+		HTML: "<p>Per conoscere i termini e le condizioni di servizio, leggi i documenti qui sotto.</p>",
+		Links: []templates.SheetLink{
+			{Label: "Informativa sul trattamento dei dati personali per le prenotazioni", Href: "/privacy#prenotazioni", Note: "Come trattiamo i dati quando prenoti un appuntamento."},
+			{Label: "Note legali e condizioni d'uso del portale", Href: "/note-legali", Note: "Licenza dei contenuti (CC BY 4.0) e uso del portale."},
+		}})
+	add(templates.SheetSection{ID: "contatti", Title: "Contatti", Element: "service-area", Kind: "contacts"})
+	return v
+}
+
+// serviceJSONLD describes the service as a schema.org GovernmentService.
+func (s *Server) serviceJSONLD(sh store.Sheet) string {
+	audience := plainText(sh.AddressedHTML)
+	if audience == "" {
+		audience = "Tutti i cittadini"
+	}
+	doc := map[string]any{
+		"@context":    "https://schema.org",
+		"@type":       "GovernmentService",
+		"name":        sh.Title,
+		"description": sh.Summary,
+		"serviceType": sh.Category,
+		"url":         s.cfg.BaseURL + "/servizi/" + sh.Slug,
+		"serviceOperator": map[string]any{
+			"@type": "GovernmentOrganization",
+			"name":  s.cfg.OwnerName,
+			"url":   s.cfg.OwnerURL,
+		},
+		"areaServed": map[string]any{"@type": "AdministrativeArea", "name": "Comuni dell'Umbria"},
+		"audience":   map[string]any{"@type": "Audience", "audienceType": audience},
+		"availableChannel": map[string]any{
+			"@type":      "ServiceChannel",
+			"name":       "Prenotazione online e sportello",
+			"serviceUrl": s.cfg.BaseURL + "/prenota",
+			"serviceLocation": map[string]any{
+				"@type": "Place",
+				"name":  "Ufficio della Cittadinanza di Ponte San Giovanni (Centro civico Euliste)",
+				"address": map[string]any{
+					"@type":           "PostalAddress",
+					"streetAddress":   "Via Cestellini",
+					"postalCode":      "06135",
+					"addressLocality": "Perugia",
+					"addressRegion":   "PG",
+					"addressCountry":  "IT",
+				},
+			},
+		},
+	}
+	if !sh.Active() {
+		doc["serviceStatus"] = "inactive"
+	}
+	b, _ := json.Marshal(doc)
+	// Keep "</script>" impossible inside the script element.
+	return strings.NewReplacer("<", `\u003c`, ">", `\u003e`, "&", `\u0026`).Replace(string(b))
+}

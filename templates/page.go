@@ -1,0 +1,73 @@
+// Package templates holds the templ components of the portal. Components
+// receive view models built by handlers and never touch the database.
+package templates
+
+// Page is the data every page's layout needs.
+type Page struct {
+	// Title is the page's own title (the layout appends the portal name).
+	Title string
+	// Description is the meta description.
+	Description string
+	// Path is the request path, used for the active menu item and rating.
+	Path string
+	// Nonce is the CSP nonce for the request's script elements.
+	Nonce string
+	// CSRF is the token every form must carry.
+	CSRF string
+	// Asset maps a static file name to its content-hashed URL.
+	Asset func(string) string
+	// Site holds the configurable names.
+	Site Site
+	// Breadcrumbs, from Home to the current page (the last one is not a link).
+	Breadcrumbs []Crumb
+	// Demo shows the "Dati dimostrativi" notice.
+	Demo bool
+	// JSONLD is a ready-to-embed JSON-LD document (already JSON-encoded).
+	JSONLD string
+	// Rating, when set, adds the page-rating component.
+	Rating *RatingForm
+	// Flash is a one-time message shown at the top of the content.
+	Flash string
+	// Section marks the main-menu entry to highlight.
+	Section string
+}
+
+// Site are the portal-wide names from the configuration.
+type Site struct {
+	OwnerName    string
+	OwnerURL     string
+	PortalName   string
+	ContactEmail string
+	BaseURL      string
+}
+
+// Crumb is one breadcrumb item.
+type Crumb struct {
+	Label string
+	Href  string
+}
+
+// RatingForm is the state of the page-rating component.
+type RatingForm struct {
+	// Question is the main question, e.g. "Quanto sono chiare le
+	// informazioni su questa pagina?".
+	Question string
+	// Page is the path of the rated page.
+	Page string
+	// Stars is the chosen value (0 = none yet).
+	Stars int
+	// Errors maps field names to messages.
+	Errors map[string]string
+	// Step2 is set when the stars were stored and the follow-up question is
+	// shown on its own (no-JavaScript flow).
+	Step2 bool
+	// RatingRef identifies the stored rating for the follow-up (signed).
+	RatingRef string
+	Answer    string
+	Comment   string
+	// Done shows the thank-you message.
+	Done bool
+}
+
+// Positive reports whether the follow-up should ask what was liked.
+func (r RatingForm) Positive() bool { return r.Stars >= 4 }
