@@ -281,14 +281,14 @@ func LegalNotesPage(p Page) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "), di indicare la licenza e di segnalare le modifiche che hai fatto. Marchi, loghi e stemmi sono esclusi dalla licenza e restano dei rispettivi titolari.</p></section><section class=\"mb-5\" aria-labelledby=\"fonti-title\"><h2 id=\"fonti-title\">Dati dei Comuni</h2><p>I nomi e i codici dei Comuni dell'Umbria provengono dall'elenco dei codici statistici delle unità amministrative territoriali dell'Istituto nazionale di statistica. Fonte: <a href=\"https://www.istat.it\">ISTAT</a>, licenza CC BY 4.0.</p></section><section class=\"mb-5\" aria-labelledby=\"opendata-title\"><h2 id=\"opendata-title\">Dati aperti</h2><p>Gli elenchi degli uffici, con indirizzi, contatti e orari, sono disponibili anche come dati aperti, alle stesse condizioni di licenza: li trovi nella pagina <a href=\"/opendata\">Dati aperti</a>.</p></section><section class=\"mb-5\" aria-labelledby=\"software-title\"><h2 id=\"software-title\">Software del portale</h2><p>Il portale segue il modello di sito per i Comuni di Designers Italia e usa la libreria <a href=\"https://italia.github.io/bootstrap-italia/\">Bootstrap Italia</a>, distribuita con licenza BSD a 3 clausole, e il carattere Titillium Web, distribuito con licenza SIL Open Font License.</p></section><section class=\"mb-5\" aria-labelledby=\"link-esterni-title\"><h2 id=\"link-esterni-title\">Collegamenti ad altri siti</h2><p>Il portale contiene collegamenti a siti di altri enti e organizzazioni, per esempio i siti istituzionali dei Comuni. ")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "), di indicare la licenza e di segnalare le modifiche che hai fatto. Marchi, loghi e stemmi sono esclusi dalla licenza e restano dei rispettivi titolari.</p></section><section class=\"mb-5\" aria-labelledby=\"fonti-title\"><h2 id=\"fonti-title\">Dati dei Comuni</h2><p>I nomi e i codici dei Comuni dell'Umbria provengono dall'elenco dei codici statistici delle unità amministrative territoriali dell'Istituto nazionale di statistica. Fonte: <a href=\"https://www.istat.it\">ISTAT</a>, licenza CC BY 4.0.</p></section><section class=\"mb-5\" aria-labelledby=\"opendata-title\"><h2 id=\"opendata-title\">Dati aperti</h2><p>I dati che il portale pubblica in formato aperto, con la relativa licenza, sono elencati nella pagina <a href=\"/opendata\">Dati aperti</a>.</p></section><section class=\"mb-5\" aria-labelledby=\"software-title\"><h2 id=\"software-title\">Software del portale</h2><p>Il portale segue il modello di sito per i Comuni di Designers Italia e usa la libreria <a href=\"https://italia.github.io/bootstrap-italia/\">Bootstrap Italia</a>, distribuita con licenza BSD a 3 clausole, e il carattere Titillium Web, distribuito con licenza SIL Open Font License.</p></section><section class=\"mb-5\" aria-labelledby=\"link-esterni-title\"><h2 id=\"link-esterni-title\">Collegamenti ad altri siti</h2><p>Il portale contiene collegamenti a siti di altri enti e organizzazioni, per esempio i siti istituzionali dei Comuni. ")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var17 string
 				templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.OwnerName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 229, Col: 23}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 228, Col: 23}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var17))
 				if templ_7745c5c3_Err != nil {
@@ -365,7 +365,7 @@ func AccessibilityPage(p Page) templ.Component {
 				var templ_7745c5c3_Var21 string
 				templ_7745c5c3_Var21, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.OwnerName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 252, Col: 22}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 251, Col: 22}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var21))
 				if templ_7745c5c3_Err != nil {
@@ -378,20 +378,20 @@ func AccessibilityPage(p Page) templ.Component {
 				var templ_7745c5c3_Var22 string
 				templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.PortalName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 252, Col: 76}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 251, Col: 76}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var22))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, " accessibile a tutte le persone, comprese le persone con disabilità, come previsto dalla Legge 9 gennaio 2004, n. 4.</p><section class=\"mb-5\" aria-labelledby=\"norme-title\"><h2 id=\"norme-title\">Requisiti di riferimento</h2><p>Il portale è realizzato seguendo le Linee guida sull'accessibilità degli strumenti informatici dell'Agenzia per l'Italia Digitale (AgID), che rimandano alla norma UNI CEI EN 301549. L'obiettivo è il rispetto delle Web Content Accessibility Guidelines (WCAG) 2.1 al livello AA.</p></section><section class=\"mb-5\" aria-labelledby=\"verifiche-title\"><h2 id=\"verifiche-title\">Come verifichiamo l'accessibilità</h2><ul><li>Ogni pagina del portale viene controllata automaticamente con lo strumento axe-core, sia alla larghezza di uno smartphone sia a quella di un computer, a ogni modifica del software.</li><li>Il portale funziona anche senza JavaScript: moduli, domande frequenti e prenotazione si usano con qualsiasi browser.</li><li>I caratteri e tutte le altre risorse sono serviti dal portale stesso, senza collegamenti a servizi esterni.</li><li>I colori del testo e dei controlli rispettano i rapporti di contrasto richiesti dal livello AA.</li></ul><p>I controlli automatici trovano solo una parte dei possibili problemi: per questo sono importanti anche le tue segnalazioni.</p></section><section class=\"mb-5\" aria-labelledby=\"dichiarazione-title\"><h2 id=\"dichiarazione-title\">Dichiarazione formale</h2><p>Questa pagina descrive come il portale è costruito e verificato, ma non sostituisce la dichiarazione di accessibilità prevista dalle Linee guida AgID. La dichiarazione formale deve essere compilata da ")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, " accessibile a tutte le persone, comprese le persone con disabilità, come previsto dalla Legge 9 gennaio 2004, n. 4.</p><section class=\"mb-5\" aria-labelledby=\"norme-title\"><h2 id=\"norme-title\">Requisiti di riferimento</h2><p>Il portale è realizzato seguendo le Linee guida sull'accessibilità degli strumenti informatici dell'Agenzia per l'Italia Digitale (AgID), che rimandano alla norma UNI CEI EN 301549. L'obiettivo è il rispetto delle Web Content Accessibility Guidelines (WCAG) 2.1 al livello AA.</p></section><section class=\"mb-5\" aria-labelledby=\"verifiche-title\"><h2 id=\"verifiche-title\">Come verifichiamo l'accessibilità</h2><ul><li>Ogni pagina del portale viene controllata automaticamente con lo strumento axe-core, sia alla larghezza di uno smartphone sia a quella di un computer.</li><li>Il portale funziona anche senza JavaScript: moduli, domande frequenti e prenotazione si usano con qualsiasi browser.</li><li>I caratteri e tutte le altre risorse sono serviti dal portale stesso, senza collegamenti a servizi esterni.</li><li>I colori del testo e dei controlli rispettano i rapporti di contrasto richiesti dal livello AA.</li></ul><p>I controlli automatici trovano solo una parte dei possibili problemi: per questo sono importanti anche le tue segnalazioni.</p></section><section class=\"mb-5\" aria-labelledby=\"dichiarazione-title\"><h2 id=\"dichiarazione-title\">Dichiarazione formale</h2><p>Questa pagina descrive come il portale è costruito e verificato, ma non sostituisce la dichiarazione di accessibilità prevista dalle Linee guida AgID. La dichiarazione formale deve essere compilata da ")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var23 string
 				templ_7745c5c3_Var23, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.OwnerName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 281, Col: 73}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 279, Col: 73}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var23))
 				if templ_7745c5c3_Err != nil {
@@ -795,7 +795,7 @@ func faqItem(id, question string) templ.Component {
 		var templ_7745c5c3_Var40 string
 		templ_7745c5c3_Var40, templ_7745c5c3_Err = templruntime.NewAttributeExpression("faq-" + id).Resolve(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 413, Col: 49}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 411, Col: 49}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var40)
 		if templ_7745c5c3_Err != nil {
@@ -808,7 +808,7 @@ func faqItem(id, question string) templ.Component {
 		var templ_7745c5c3_Var41 string
 		templ_7745c5c3_Var41, templ_7745c5c3_Err = templ.JoinStringErrs(question)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 415, Col: 54}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 413, Col: 54}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var41))
 		if templ_7745c5c3_Err != nil {
@@ -886,7 +886,7 @@ func ReportPage(p Page) templ.Component {
 					var templ_7745c5c3_Var45 string
 					templ_7745c5c3_Var45, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("mailto:" + p.Site.ContactEmail)).ResolveURL(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 448, Col: 71}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 446, Col: 71}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var45)
 					if templ_7745c5c3_Err != nil {
@@ -899,7 +899,7 @@ func ReportPage(p Page) templ.Component {
 					var templ_7745c5c3_Var46 string
 					templ_7745c5c3_Var46, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.ContactEmail)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 448, Col: 95}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 446, Col: 95}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var46))
 					if templ_7745c5c3_Err != nil {
@@ -917,7 +917,7 @@ func ReportPage(p Page) templ.Component {
 					var templ_7745c5c3_Var47 string
 					templ_7745c5c3_Var47, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(p.Site.OwnerURL)).ResolveURL(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 453, Col: 76}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 451, Col: 76}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var47)
 					if templ_7745c5c3_Err != nil {
@@ -930,7 +930,7 @@ func ReportPage(p Page) templ.Component {
 					var templ_7745c5c3_Var48 string
 					templ_7745c5c3_Var48, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.OwnerName)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 453, Col: 119}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 451, Col: 119}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var48))
 					if templ_7745c5c3_Err != nil {

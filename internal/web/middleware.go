@@ -36,7 +36,7 @@ func securityHeaders(next http.Handler) http.Handler {
 		nonce := base64.RawStdEncoding.EncodeToString(b)
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'nonce-"+nonce+"'; "+
-			"style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "+
+			"style-src 'self'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "+
 			"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")

@@ -10,29 +10,38 @@
   // violation. The site has no video players, so its defaults are not needed.
   window.VIDEOJS_NO_DYNAMIC_STYLE = true;
 
-  // Page rating: without JS the follow-up questions are always visible.
-  // With JS they stay hidden until a star is chosen, so the first question
-  // stands alone. A star already checked (a re-rendered form, or state the
-  // browser restored on "back") keeps them visible.
-  var stars = '.page-rating-stars input[type="radio"]';
-
-  function sync(form, followup) {
-    followup.hidden = form.querySelector(stars + ':checked') === null;
-  }
-
-  document.querySelectorAll('[data-page-rating]').forEach(function (form) {
-    var followup = form.querySelector('[data-page-rating-followup]');
+  // Page rating (templates/components.templ). Without JavaScript the stars
+  // are sent alone and the follow-up question comes on the next page. With
+  // it, choosing a star reveals the matching follow-up (what was liked for
+  // 4–5 stars, what was hard for 1–3) so everything is sent at once; the
+  // inputs of the other block are disabled so they are not submitted.
+  function syncRating(form) {
+    var followup = form.querySelector('[data-js-followup]');
+    var checked = form.querySelector('input[name="stars"]:checked');
     if (!followup) {
       return;
     }
-    sync(form, followup);
-    form.addEventListener('change', function (event) {
-      if (event.target.matches(stars)) {
-        followup.hidden = false;
-      }
+    if (!checked) {
+      followup.hidden = true;
+      return;
+    }
+    var positive = Number(checked.value) >= 4;
+    followup.hidden = false;
+    followup.querySelectorAll('[data-js-when]').forEach(function (block) {
+      var active = (block.getAttribute('data-js-when') === 'positive') === positive;
+      block.hidden = !active;
+      block.querySelectorAll('input, textarea, select').forEach(function (input) {
+        input.disabled = !active;
+      });
     });
-    window.addEventListener('pageshow', function () {
-      sync(form, followup);
+  }
+
+  document.querySelectorAll('[data-page-rating]').forEach(function (form) {
+    syncRating(form);
+    form.addEventListener('change', function (event) {
+      if (event.target.name === 'stars') {
+        syncRating(form);
+      }
     });
   });
 })();

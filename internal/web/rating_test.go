@@ -1,0 +1,83 @@
+package web_test
+
+import (
+	"context"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func countRatings(t *testing.T, e *testEnv) int {
+	var n int
+	if err := e.Store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM page_ratings`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestRating_WithJavaScriptShape_StoredAtOnce(t *testing.T) {
+	e := newTestEnv(t, time.Time{})
+	tok := e.csrf("/servizi/ufficio-della-cittadinanza")
+	resp, body := e.post("/valutazione", url.Values{"csrf_token": {tok}, "page": {"/servizi/ufficio-della-cittadinanza"},
+		"stars": {"4"}, "answer": {"Le indicazioni erano chiare"}, "comment": {"", "Molto utile"}})
+	if resp.StatusCode != 200 || !strings.Contains(body, "Grazie") {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	var stars int
+	var answer, comment string
+	if err := e.Store.Pool().QueryRow(context.Background(), `SELECT stars, answer, comment FROM page_ratings`).Scan(&stars, &answer, &comment); err != nil {
+		t.Fatal(err)
+	}
+	if stars != 4 || answer != "Le indicazioni erano chiare" || comment != "Molto utile" {
+		t.Fatalf("stored %d %q %q", stars, answer, comment)
+	}
+}
+
+func TestRating_NoJavaScript_TwoSteps(t *testing.T) {
+	e := newTestEnv(t, time.Time{})
+	tok := e.csrf("/")
+	resp, body := e.post("/valutazione", url.Values{"csrf_token": {tok}, "page": {"/"}, "stars": {"2"}})
+	if resp.StatusCode != 200 || !strings.Contains(body, "Dove hai incontrato le maggiori difficoltà?") {
+		t.Fatalf("step 2 not shown: %d", resp.StatusCode)
+	}
+	if n := countRatings(t, e); n != 0 {
+		t.Fatalf("stored %d ratings before the follow-up", n)
+	}
+	ref := regexp.MustCompile(`name="ref" value="([^"]+)"`).FindStringSubmatch(body)
+	if ref == nil {
+		t.Fatal("no ref")
+	}
+	resp, body = e.post("/valutazione", url.Values{"csrf_token": {tok}, "page": {"/"}, "stars": {"2"}, "ref": {ref[1]},
+		"answer": {"Ho avuto problemi tecnici"}})
+	if resp.StatusCode != 200 || !strings.Contains(body, "Grazie") {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	if n := countRatings(t, e); n != 1 {
+		t.Fatalf("stored %d ratings, want 1", n)
+	}
+	// Tampering with the stars of the signed follow-up is refused.
+	resp, _ = e.post("/valutazione", url.Values{"csrf_token": {tok}, "page": {"/"}, "stars": {"5"}, "ref": {ref[1]}})
+	if resp.StatusCode != 403 {
+		t.Fatalf("tampered follow-up: status %d", resp.StatusCode)
+	}
+}
+
+func TestRating_InvalidStars_422WithMessage(t *testing.T) {
+	e := newTestEnv(t, time.Time{})
+	tok := e.csrf("/")
+	for _, stars := range []string{"", "0", "6", "abc"} {
+		resp, body := e.post("/valutazione", url.Values{"csrf_token": {tok}, "page": {"/"}, "stars": {stars}})
+		if resp.StatusCode != 422 || !strings.Contains(body, "Scegli un valore da 1 a 5 stelle.") {
+			t.Errorf("stars %q: status %d", stars, resp.StatusCode)
+		}
+	}
+	resp, body := e.post("/valutazione", url.Values{"csrf_token": {tok}, "page": {"/"}, "stars": {"3"}, "comment": {strings.Repeat("x", 201)}})
+	if resp.StatusCode != 422 || !strings.Contains(body, "al massimo 200 caratteri") {
+		t.Errorf("long comment: status %d", resp.StatusCode)
+	}
+	if n := countRatings(t, e); n != 0 {
+		t.Fatalf("invalid ratings stored: %d", n)
+	}
+}
