@@ -87,7 +87,10 @@ func sheetView(sh store.Sheet) templates.SheetView {
 	for _, t := range sh.Topics {
 		v.Topics = append(v.Topics, templates.TopicChip{Name: t.Name, Href: "/servizi?argomento=" + t.Slug})
 	}
-	add := func(sec templates.SheetSection) { v.Sections = append(v.Sections, sec) }
+	add := func(sec templates.SheetSection) {
+		sec.HTML = paragraph(sec.HTML)
+		v.Sections = append(v.Sections, sec)
+	}
 	add(templates.SheetSection{ID: "a-chi-e-rivolto", Title: "A chi è rivolto", Element: "service-addressed", HTML: sh.AddressedHTML,
 		Empty: "La scheda non indica a chi è rivolto il servizio: chiedi all'ufficio del tuo Comune."})
 	if sh.DescriptionHTML != "" {
@@ -173,4 +176,14 @@ func (s *Server) serviceJSONLD(sh store.Sheet) string {
 	b, _ := json.Marshal(doc)
 	// Keep "</script>" impossible inside the script element.
 	return strings.NewReplacer("<", `\u003c`, ">", `\u003e`, "&", `\u0026`).Replace(string(b))
+}
+
+// paragraph wraps inline-only sanitised HTML in a <p>, so plain-text
+// sections get the same typography as those with paragraphs.
+func paragraph(h string) string {
+	t := strings.TrimSpace(h)
+	if t == "" || strings.HasPrefix(t, "<p") || strings.HasPrefix(t, "<ul") || strings.HasPrefix(t, "<ol") {
+		return t
+	}
+	return "<p>" + t + "</p>"
 }
