@@ -61,7 +61,7 @@ func untilClock(c hours.Clock) string {
 }
 
 // LongSpan returns the span as written in messages to citizens, with the
-// date in words and the times in Rome: "giovedì 11 dicembre 2026, dalle
+// date in words and the times in Rome: "giovedì 10 dicembre 2026, dalle
 // 10:00 alle 10:45".
 func LongSpan(start, end time.Time) string {
 	d, sc := wall(start)
@@ -69,7 +69,14 @@ func LongSpan(start, end time.Time) string {
 	return d.Italian() + ", " + fromClock(sc) + " " + untilClock(ec)
 }
 
-// ShortWhen returns the start as "giovedì 11 dicembre alle 10:00", without
+// AtTime returns the wall-clock time of t in Rome as "alle 10:00", or
+// "all'1:30".
+func AtTime(t time.Time) string {
+	_, c := wall(t)
+	return untilClock(c)
+}
+
+// ShortWhen returns the start as "giovedì 10 dicembre alle 10:00", without
 // the year: short enough for an e-mail subject.
 func ShortWhen(start time.Time) string {
 	d, c := wall(start)

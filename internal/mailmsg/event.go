@@ -1,0 +1,50 @@
+package mailmsg
+
+import (
+	"strings"
+	"time"
+
+	"github.com/udc-umbria/portal/internal/booking"
+	"github.com/udc-umbria/portal/internal/ics"
+)
+
+// CalendarEvent returns the calendar entry to attach to a message about a:
+// its UID is made from the booking code and host (the portal's domain),
+// sequence is the number of times it has been moved or cancelled, and stamp
+// is now. A cancelled appointment gives a cancellation, a request not yet
+// confirmed a tentative entry.
+func CalendarEvent(a Appointment, host string, sequence int, stamp time.Time) ics.Event {
+	var desc []string
+	desc = append(desc, "Codice di prenotazione: "+a.Code)
+	if len(a.WhatToBring) > 0 {
+		desc = append(desc, "Cosa portare: "+strings.Join(a.WhatToBring, "; ")+".")
+	}
+	if a.OfficePhone != "" {
+		desc = append(desc, "Telefono dell'ufficio: "+a.OfficePhone)
+	}
+	if a.ManageURL != "" && a.Status != booking.StatusCancelled {
+		desc = append(desc, manageLead+"\n"+a.ManageURL)
+	}
+	location := a.OfficeName
+	if a.OfficeAddress != "" {
+		location += ", " + a.OfficeAddress
+	}
+	e := ics.Event{
+		UID:            ics.UID(a.Code, host),
+		Sequence:       sequence,
+		Start:          a.Start,
+		End:            a.End,
+		Summary:        "Appuntamento con " + a.Professional.WithArticle() + " – " + a.OfficeName,
+		Location:       location,
+		Description:    strings.Join(desc, "\n"),
+		Cancelled:      a.Status == booking.StatusCancelled || a.Status == booking.StatusDeclined,
+		Tentative:      a.Status == booking.StatusRequested,
+		OrganizerName:  a.OfficeName,
+		OrganizerEmail: a.OfficeEmail,
+		Stamp:          stamp,
+	}
+	if !e.Cancelled {
+		e.URL = a.ManageURL
+	}
+	return e
+}

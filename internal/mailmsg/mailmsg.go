@@ -1,0 +1,315 @@
+// Package mailmsg writes the e-mails about appointments that the portal
+// sends to citizens: subject, plain text and HTML, in Italian. It does not
+// send them.
+//
+// Subjects carry no personal data (not even the citizen's name, nor the
+// kind of professional or the reason, which could hint at the citizen's
+// situation on a lock screen): only what happened and when.
+package mailmsg
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+	"strings"
+	"time"
+
+	"github.com/udc-umbria/portal/internal/booking"
+)
+
+// Appointment is what the messages say about one appointment.
+type Appointment struct {
+	// Code is the booking code, "UDC-7K3M-9QX2".
+	Code         string
+	Professional booking.Professional
+	// FirstName is the citizen's first name, for the greeting; "" gives a
+	// greeting without a name.
+	FirstName string
+	// Office contact details; the address includes the town.
+	OfficeName, OfficeAddress, OfficePhone, OfficeEmail string
+	// Start and End are the appointment's instants; they are written in
+	// Rome time.
+	Start, End time.Time
+	// Reason is the reason the citizen chose. Leave it "" to keep it out of
+	// the e-mail.
+	Reason string
+	// Status is the appointment's status: a StatusRequested appointment is
+	// described as a request still to be confirmed.
+	Status booking.Status
+	// ManageURL is the citizen's personal link, /appuntamento/{token}, in
+	// full.
+	ManageURL string
+	// BookURL, if set, is offered to book again after a cancellation or a
+	// declined request.
+	BookURL string
+	// WhatToBring lists the documents to bring, one per item.
+	WhatToBring []string
+	// CalendarAttached says an .ics file is attached, so the text can
+	// mention it.
+	CalendarAttached bool
+}
+
+// Message is one e-mail, ready to be sent.
+type Message struct {
+	Subject string
+	// Text is the plain-text part, HTML the HTML part: the same content.
+	Text, HTML string
+}
+
+// The sentence that leads to the personal link, in every message about an
+// appointment that will take place.
+const manageLead = "Se non puoi venire, annulla o sposta l'appuntamento con il link qui sotto."
+
+// Confirmation is sent as soon as a citizen books: "Appuntamento
+// confermato", or "Richiesta di appuntamento ricevuta" when the office must
+// confirm (Status is StatusRequested).
+func Confirmation(a Appointment) Message {
+	if a.Status == booking.StatusRequested {
+		v := a.view("Richiesta di appuntamento ricevuta")
+		v.Intro = []string{
+			"abbiamo ricevuto la tua richiesta di appuntamento con " + a.Professional.WithArticle() + ".",
+			"L'appuntamento non è ancora confermato: l'ufficio esaminerà la richiesta e riceverai un'altra e-mail con la risposta.",
+		}
+		v.Details = a.details("Orario richiesto")
+		v.Action = &action{Lead: "Se non ti serve più, annulla la richiesta con il link qui sotto: potrai anche vedere a che punto è.",
+			Label: "Gestisci la richiesta", URL: a.ManageURL}
+		return v.message("Richiesta di appuntamento ricevuta per " + booking.ShortWhen(a.Start))
+	}
+	v := a.view("Appuntamento confermato")
+	v.Intro = []string{"il tuo appuntamento con " + a.Professional.WithArticle() + " è confermato."}
+	v.Details = a.details("Quando")
+	v.Bring = a.WhatToBring
+	v.Action = a.manageAction()
+	v.Calendar = a.calendarNote(calendarAdd)
+	return v.message("Appuntamento confermato per " + booking.ShortWhen(a.Start))
+}
+
+// Reminder is sent the day before a confirmed appointment.
+func Reminder(a Appointment) Message {
+	v := a.view("Promemoria dell'appuntamento")
+	v.Intro = []string{"ti ricordiamo che domani hai un appuntamento con " + a.Professional.WithArticle() + "."}
+	v.Details = a.details("Quando")
+	v.Bring = a.WhatToBring
+	v.Action = a.manageAction()
+	return v.message("Promemoria: domani hai un appuntamento " + booking.AtTime(a.Start))
+}
+
+// Cancelled is sent when an appointment (or a request) is cancelled, by the
+// citizen or by the office; reason is the office's explanation, "" if none.
+func Cancelled(a Appointment, reason string) Message {
+	v := a.view("Appuntamento annullato")
+	v.Intro = []string{"il tuo appuntamento con " + a.Professional.WithArticle() + " di " + booking.LongSpan(a.Start, a.End) + " è stato annullato."}
+	if r := strings.TrimSpace(reason); r != "" {
+		v.Intro = append(v.Intro, "Motivo indicato dall'ufficio: "+r)
+	}
+	v.Details = a.details("Orario annullato")
+	v.Action = a.bookAgain("Se hai ancora bisogno di un appuntamento, puoi prenotarne un altro.")
+	v.Calendar = a.calendarNote(calendarRemove)
+	return v.message("Appuntamento annullato: " + booking.ShortWhen(a.Start))
+}
+
+// Moved is sent when an appointment is moved; a holds the new times,
+// oldStart and oldEnd the previous ones.
+func Moved(a Appointment, oldStart, oldEnd time.Time) Message {
+	v := a.view("Appuntamento spostato")
+	v.Intro = []string{"il tuo appuntamento con " + a.Professional.WithArticle() + " è stato spostato a un nuovo orario."}
+	if a.Status == booking.StatusRequested {
+		v.Intro = append(v.Intro, "Il nuovo orario non è ancora confermato: riceverai un'e-mail quando l'ufficio lo avrà confermato.")
+	}
+	v.Details = append([]detail{{"Nuovo orario", booking.LongSpan(a.Start, a.End)}, {"Orario precedente", booking.LongSpan(oldStart, oldEnd)}},
+		a.details("")...)
+	v.Bring = a.WhatToBring
+	v.Action = a.manageAction()
+	v.Calendar = a.calendarNote(calendarUpdate)
+	return v.message("Appuntamento spostato a " + booking.ShortWhen(a.Start))
+}
+
+// RequestConfirmed is sent when the office accepts a request.
+func RequestConfirmed(a Appointment) Message {
+	v := a.view("Appuntamento confermato")
+	v.Intro = []string{"l'ufficio ha accettato la tua richiesta: il tuo appuntamento con " + a.Professional.WithArticle() + " è confermato."}
+	v.Details = a.details("Quando")
+	v.Bring = a.WhatToBring
+	v.Action = a.manageAction()
+	v.Calendar = a.calendarNote(calendarAdd)
+	return v.message("Appuntamento confermato per " + booking.ShortWhen(a.Start))
+}
+
+// RequestDeclined is sent when the office does not accept a request;
+// reason is the office's explanation, "" if none.
+func RequestDeclined(a Appointment, reason string) Message {
+	v := a.view("Richiesta di appuntamento non accettata")
+	v.Intro = []string{"ci dispiace, l'ufficio non ha potuto accettare la tua richiesta di appuntamento con " +
+		a.Professional.WithArticle() + " per " + booking.LongSpan(a.Start, a.End) + "."}
+	if r := strings.TrimSpace(reason); r != "" {
+		v.Intro = append(v.Intro, "Messaggio dell'ufficio: "+r)
+	}
+	v.Details = a.details("Orario richiesto")
+	v.Action = a.bookAgain("Puoi chiedere un appuntamento in un altro orario.")
+	return v.message("Richiesta di appuntamento non accettata")
+}
+
+// Proposal is sent when the office proposes another time for an
+// appointment or a request: start and end are the proposed times, a holds
+// the current ones.
+func Proposal(a Appointment, start, end time.Time) Message {
+	v := a.view("Ti proponiamo un altro orario")
+	v.Intro = []string{"l'ufficio ti propone un orario diverso per il tuo appuntamento con " + a.Professional.WithArticle() + "."}
+	v.Details = append([]detail{{"Orario proposto", booking.LongSpan(start, end)}, {"Orario attuale", booking.LongSpan(a.Start, a.End)}},
+		a.details("")...)
+	v.Action = &action{Lead: "Per accettare l'orario proposto, sceglierne un altro o annullare l'appuntamento, usa il link qui sotto.",
+		Label: "Rispondi alla proposta", URL: a.ManageURL}
+	return v.message("Proposta di un nuovo orario per il tuo appuntamento")
+}
+
+// view is the content shared by the text and the HTML part.
+type view struct {
+	Title    string
+	Greeting string
+	Intro    []string
+	Details  []detail
+	Bring    []string
+	Action   *action
+	Calendar string // a note about the attached .ics file, or ""
+	Contact  string
+	Office   string
+}
+
+type detail struct{ Label, Value string }
+
+type action struct{ Lead, Label, URL string }
+
+func (a Appointment) view(title string) *view {
+	greeting := "Buongiorno,"
+	if n := strings.TrimSpace(a.FirstName); n != "" {
+		greeting = "Gentile " + n + ","
+	}
+	var contact []string
+	if a.OfficePhone != "" {
+		contact = append(contact, "telefono "+a.OfficePhone)
+	}
+	if a.OfficeEmail != "" {
+		contact = append(contact, "e-mail "+a.OfficeEmail)
+	}
+	c := ""
+	if len(contact) > 0 {
+		c = "Per informazioni contatta l'ufficio: " + strings.Join(contact, ", ") + "."
+	}
+	return &view{Title: title, Greeting: greeting, Contact: c, Office: a.OfficeName}
+}
+
+// details lists the appointment; when is the label of its times, or ""
+// to leave them out.
+func (a Appointment) details(when string) []detail {
+	var d []detail
+	if when != "" {
+		d = append(d, detail{when, booking.LongSpan(a.Start, a.End)})
+	}
+	where := a.OfficeName
+	if a.OfficeAddress != "" {
+		where += ", " + a.OfficeAddress
+	}
+	d = append(d, detail{"Dove", where}, detail{"Con", a.Professional.Label()})
+	if a.Reason != "" {
+		d = append(d, detail{"Motivo", a.Reason})
+	}
+	return append(d, detail{"Codice di prenotazione", a.Code})
+}
+
+func (a Appointment) manageAction() *action {
+	return &action{Lead: manageLead, Label: "Gestisci l'appuntamento", URL: a.ManageURL}
+}
+
+func (a Appointment) bookAgain(lead string) *action {
+	if a.BookURL == "" {
+		return nil
+	}
+	return &action{Lead: lead, Label: "Prenota un appuntamento", URL: a.BookURL}
+}
+
+//go:embed message.html
+var files embed.FS
+
+var page = template.Must(template.ParseFS(files, "message.html"))
+
+func (v *view) message(subject string) Message {
+	var b bytes.Buffer
+	// The template and the view are fixed, so an error is a bug that the
+	// tests catch.
+	if err := page.Execute(&b, v); err != nil {
+		panic("mailmsg: " + err.Error())
+	}
+	return Message{Subject: subject, Text: v.text(), HTML: b.String()}
+}
+
+// text writes the plain-text part.
+func (v *view) text() string {
+	var b strings.Builder
+	line := func(s ...string) {
+		for _, x := range s {
+			b.WriteString(x)
+		}
+		b.WriteString("\n")
+	}
+	line(v.Title)
+	line()
+	line(v.Greeting)
+	line()
+	for _, p := range v.Intro {
+		line(p)
+		line()
+	}
+	for _, d := range v.Details {
+		line(d.Label, ": ", d.Value)
+	}
+	if len(v.Details) > 0 {
+		line()
+	}
+	if len(v.Bring) > 0 {
+		line("Cosa portare:")
+		for _, x := range v.Bring {
+			line("- ", x)
+		}
+		line()
+	}
+	if v.Calendar != "" {
+		line(v.Calendar)
+		line()
+	}
+	if v.Action != nil {
+		line(v.Action.Lead)
+		line(v.Action.URL)
+		line()
+	}
+	if v.Contact != "" {
+		line(v.Contact)
+		line()
+	}
+	line(v.Office)
+	line()
+	line("-- ")
+	line(footer)
+	return b.String()
+}
+
+// Notes about the attached .ics file.
+const (
+	calendarAdd    = "In allegato trovi il file per aggiungere l'appuntamento al tuo calendario."
+	calendarUpdate = "In allegato trovi il file per aggiornare l'appuntamento nel tuo calendario."
+	calendarRemove = "In allegato trovi il file per togliere l'appuntamento dal tuo calendario."
+)
+
+// calendarNote returns note if a.CalendarAttached, else "".
+func (a Appointment) calendarNote(note string) string {
+	if !a.CalendarAttached {
+		return ""
+	}
+	return note
+}
+
+// footer closes every message.
+const footer = "Questo messaggio è stato inviato automaticamente dal portale degli Uffici della Cittadinanza dell'Umbria."
+
+// Footer returns footer, for the template: the text and the HTML part say
+// the same.
+func (v *view) Footer() string { return footer }
