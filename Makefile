@@ -23,6 +23,8 @@ run: build
 	  export DATABASE_URL=$$($(GO) run ./cmd/devdb up udc_dev); \
 	fi; \
 	export ADDR="$${ADDR:-$(ADDR)}"; \
+	if [ -z "$${SMTP_URL:-}" ]; then export DEV_MAIL_DIR="$${DEV_MAIL_DIR:-$(CURDIR)/.tmp/mail}"; mkdir -p "$$DEV_MAIL_DIR"; \
+	  echo "E-mail is not delivered in development: every message is written to $$DEV_MAIL_DIR (*.eml)"; fi; \
 	./$(BIN) seed-demo; \
 	exec ./$(BIN) serve
 

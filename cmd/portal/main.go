@@ -3,7 +3,9 @@
 //	portal [serve]              migrate, then serve HTTP (default)
 //	portal migrate              apply migrations and reference data
 //	portal import-scheda FILE   import a service sheet export
+//	portal import-uffici FILE   import or update offices from a CSV file
 //	portal seed-demo            load the demo data (idempotent)
+//	portal user add|reset …     create a staff account or reset its access
 //
 // Configuration comes only from environment variables (see README.md).
 package main
@@ -26,6 +28,9 @@ import (
 	"github.com/udc-umbria/portal/internal/config"
 	"github.com/udc-umbria/portal/internal/demo"
 	"github.com/udc-umbria/portal/internal/importer"
+	"github.com/udc-umbria/portal/internal/jobs"
+	"github.com/udc-umbria/portal/internal/mail"
+	"github.com/udc-umbria/portal/internal/mailsink"
 	"github.com/udc-umbria/portal/internal/scheda"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/internal/web"
@@ -48,7 +53,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		cmd, args = args[0], args[1:]
 	}
 	if cmd == "help" || cmd == "-h" || cmd == "--help" {
-		fmt.Fprintln(stdout, "usage: portal [serve | migrate | import-scheda FILE | seed-demo]")
+		fmt.Fprintln(stdout, "usage: portal [serve | migrate | import-scheda FILE | import-uffici FILE | seed-demo | user add|reset …]")
 		return nil
 	}
 	cfg, err := config.FromEnv()
@@ -94,6 +99,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stdout, "sheet %q unchanged (version %d)\n", sh.Title, res.Version)
 		}
 		return nil
+	case "user":
+		return userCommand(ctx, cfg, st, args, stdout, stderr)
+	case "import-uffici":
+		if len(args) != 1 {
+			return errors.New("usage: portal import-uffici FILE.csv (format: see README, \"Importare gli uffici\")")
+		}
+		return importOffices(ctx, st, args[0], stdout)
 	case "seed-demo":
 		if err := demo.Seed(ctx, st); err != nil {
 			return err
@@ -111,6 +123,9 @@ func prepare(ctx context.Context, st *store.Store, pool *pgxpool.Pool, logger *s
 	if err := migrations.Up(ctx, pool); err != nil {
 		return err
 	}
+	if err := jobs.Migrate(ctx, pool); err != nil {
+		return err
+	}
 	if err := st.SyncReferenceData(ctx); err != nil {
 		return err
 	}
@@ -124,6 +139,58 @@ func prepare(ctx context.Context, st *store.Store, pool *pgxpool.Pool, logger *s
 		}
 		logger.Info("installed the default service sheet")
 	}
+	return nil
+}
+
+// mailSender chooses how e-mail leaves: the configured SMTP server, or in
+// development (DEV_MAIL_DIR) an in-process sink writing .eml files, or
+// nowhere yet (mail stays queued until SMTP_URL is set).
+func mailSender(ctx context.Context, cfg config.Config, logger *slog.Logger) (mail.Sender, error) {
+	switch {
+	case cfg.SMTPURL != "":
+		return mail.NewSMTPSender(cfg.SMTPURL, cfg.MailFrom)
+	case cfg.DevMailDir != "":
+		sink, err := mailsink.Start(ctx, cfg.DevMailDir)
+		if err != nil {
+			return nil, err
+		}
+		logger.Warn("development mail sink: e-mail is written to DEV_MAIL_DIR, not delivered", "dir", cfg.DevMailDir)
+		return mail.NewSMTPSender(sink.URL(), cfg.MailFrom)
+	default:
+		return mail.NotConfigured{}, nil
+	}
+}
+
+// importOffices loads an offices CSV: every problem is reported with its
+// line, and nothing is written unless the whole file is valid.
+func importOffices(ctx context.Context, st *store.Store, path string, stdout io.Writer) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	results, err := importer.ImportOffices(ctx, st, f)
+	var rowErrs importer.RowErrors
+	if errors.As(err, &rowErrs) {
+		return fmt.Errorf("%s: %d errori, nessun ufficio importato:\n%w", path, len(rowErrs), err)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: nessun ufficio importato: %w", path, err)
+	}
+	var created, updated, unchanged int
+	for _, r := range results {
+		switch {
+		case r.Created:
+			created++
+			fmt.Fprintf(stdout, "creato     /uffici/%s\n", r.Slug)
+		case r.Changed:
+			updated++
+			fmt.Fprintf(stdout, "aggiornato /uffici/%s\n", r.Slug)
+		default:
+			unchanged++
+		}
+	}
+	fmt.Fprintf(stdout, "%d uffici: %d creati, %d aggiornati, %d invariati\n", len(results), created, updated, unchanged)
 	return nil
 }
 
@@ -160,10 +227,30 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, logger *slog
 	if err != nil {
 		return err
 	}
-	srv, err := web.New(ctx, web.Options{Config: cfg, Store: st, Logger: logger, Assets: assets})
+	sender, err := mailSender(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
+	queue, err := jobs.New(st.Pool(), jobs.Options{
+		Sender: sender, RetentionMonths: cfg.RetentionMonths, Logger: logger,
+		Tasks: jobTasks(st),
+	})
+	if err != nil {
+		return err
+	}
+	if err := queue.Start(ctx); err != nil {
+		return err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+		defer cancel()
+		_ = queue.Stop(sctx)
+	}()
+	srv, err := web.New(ctx, web.Options{Config: cfg, Store: st, Logger: logger, Assets: assets, Mailer: queue})
+	if err != nil {
+		return err
+	}
+	go srv.Run(ctx) // office-change listener, stops with ctx
 	hs := web.HTTPServer(cfg.Addr, srv.Handler())
 	errc := make(chan error, 1)
 	go func() {

@@ -40,12 +40,27 @@ type Config struct {
 	// X-Forwarded-For (TRUST_PROXY=1), for deployments behind a load balancer.
 	TrustProxy bool
 	// SMTPURL is the outgoing mail server, e.g. smtp://user:pass@host:587
-	// (SMTP_URL); empty logs mail jobs as undeliverable and retries them.
+	// (SMTP_URL): smtp:// uses STARTTLS when offered (add
+	// ?starttls=required to insist), smtps:// implicit TLS. Empty keeps
+	// mail queued, unsent, until a server is configured — or, with
+	// DevMailDir, delivers it to the development sink.
 	SMTPURL string
 	// MailFrom is the sender address of outgoing e-mail (MAIL_FROM).
 	MailFrom string
+	// DevMailDir is for development only (DEV_MAIL_DIR): when SMTPURL is
+	// empty, run an in-process SMTP sink that stores every message as an
+	// .eml file in this folder.
+	DevMailDir string
+	// RetentionMonths is how long appointments keep their personal data
+	// (RETENTION_MONTHS, default 12): a daily job then erases it, leaving
+	// anonymous statistics.
+	RetentionMonths int
 	// ShutdownTimeout bounds graceful shutdown (SHUTDOWN_TIMEOUT).
 	ShutdownTimeout time.Duration
+	// RequireAdminTOTP makes the TOTP second factor mandatory for
+	// administrators (REQUIRE_ADMIN_TOTP=1): an administrator without it is
+	// sent to the enrolment page and can do nothing else until enrolled.
+	RequireAdminTOTP bool
 }
 
 // FromEnv reads the configuration from environment variables, applying
@@ -65,6 +80,7 @@ func fromLookup(get func(string) string) (Config, error) {
 		LogFormat:    def(get("LOG_FORMAT"), "text"),
 		SMTPURL:      get("SMTP_URL"),
 		MailFrom:     def(get("MAIL_FROM"), "Uffici della Cittadinanza <noreply@localhost>"),
+		DevMailDir:   get("DEV_MAIL_DIR"),
 	}
 	c.BaseURL = strings.TrimRight(def(get("BASE_URL"), "http://"+c.Addr), "/")
 	var errs []error
@@ -78,6 +94,18 @@ func fromLookup(get func(string) string) (Config, error) {
 		}
 		c.TrustProxy = b
 	}
+	if v := get("REQUIRE_ADMIN_TOTP"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("REQUIRE_ADMIN_TOTP: %w", err))
+		}
+		c.RequireAdminTOTP = b
+	}
+	months, err := strconv.Atoi(def(get("RETENTION_MONTHS"), "12"))
+	if err != nil || months < 1 {
+		errs = append(errs, fmt.Errorf("RETENTION_MONTHS %q must be a whole number of months, at least 1", get("RETENTION_MONTHS")))
+	}
+	c.RetentionMonths = months
 	d, err := time.ParseDuration(def(get("SHUTDOWN_TIMEOUT"), "15s"))
 	if err != nil {
 		errs = append(errs, fmt.Errorf("SHUTDOWN_TIMEOUT: %w", err))

@@ -18,6 +18,21 @@ func TestFromLookup_Defaults(t *testing.T) {
 	if c.SecureCookies() {
 		t.Fatal("http base URL must not force Secure cookies")
 	}
+	if c.RequireAdminTOTP {
+		t.Fatal("TOTP for administrators must be opt-in")
+	}
+}
+
+func TestFromLookup_RequireAdminTOTP(t *testing.T) {
+	env := map[string]string{"DATABASE_URL": "postgres://x/y", "REQUIRE_ADMIN_TOTP": "1"}
+	c, err := fromLookup(func(k string) string { return env[k] })
+	if err != nil || !c.RequireAdminTOTP {
+		t.Fatalf("REQUIRE_ADMIN_TOTP=1: %v %v", c.RequireAdminTOTP, err)
+	}
+	env["REQUIRE_ADMIN_TOTP"] = "forse"
+	if _, err := fromLookup(func(k string) string { return env[k] }); err == nil || !contains(err.Error(), "REQUIRE_ADMIN_TOTP") {
+		t.Fatalf("bad value not reported: %v", err)
+	}
 }
 
 func TestFromLookup_MissingDatabaseAndBadValues_AllReported(t *testing.T) {
@@ -47,4 +62,22 @@ func contains(s, sub string) bool {
 		}
 	}
 	return false
+}
+
+func TestFromLookup_MailAndRetention(t *testing.T) {
+	env := map[string]string{"DATABASE_URL": "postgres://x/y"}
+	c, err := fromLookup(func(k string) string { return env[k] })
+	if err != nil || c.RetentionMonths != 12 || c.DevMailDir != "" || c.SMTPURL != "" {
+		t.Fatalf("defaults: months=%d dir=%q smtp=%q err=%v", c.RetentionMonths, c.DevMailDir, c.SMTPURL, err)
+	}
+	env["RETENTION_MONTHS"], env["DEV_MAIL_DIR"] = "24", "tmp/mail"
+	if c, err = fromLookup(func(k string) string { return env[k] }); err != nil || c.RetentionMonths != 24 || c.DevMailDir != "tmp/mail" {
+		t.Fatalf("set: months=%d dir=%q err=%v", c.RetentionMonths, c.DevMailDir, err)
+	}
+	for _, bad := range []string{"0", "-3", "dodici"} {
+		env["RETENTION_MONTHS"] = bad
+		if _, err := fromLookup(func(k string) string { return env[k] }); err == nil || !contains(err.Error(), "RETENTION_MONTHS") {
+			t.Errorf("RETENTION_MONTHS=%s not reported: %v", bad, err)
+		}
+	}
 }

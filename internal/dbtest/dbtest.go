@@ -18,6 +18,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/udc-umbria/portal/internal/jobs"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/migrations"
 )
@@ -121,6 +122,9 @@ func Prepare(ctx context.Context, pool *pgxpool.Pool) error {
 	if err := migrations.Up(ctx, pool); err != nil {
 		return err
 	}
+	if err := jobs.Migrate(ctx, pool); err != nil {
+		return err
+	}
 	return store.New(pool).SyncReferenceData(ctx)
 }
 
@@ -139,7 +143,7 @@ func migrationsHash() string {
 
 // PrepareVersion is mixed into the template name; bump it when Prepare
 // changes what it loads.
-const PrepareVersion = "refdata-1"
+const PrepareVersion = "refdata-1+river"
 
 func withDB(admin, db string) string {
 	u, err := url.Parse(admin)

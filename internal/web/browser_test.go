@@ -7,6 +7,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/udc-umbria/portal/internal/browsertest"
+	"github.com/udc-umbria/portal/internal/demo"
 )
 
 // publicPages are checked in headless Chromium with axe-core at 360 and
@@ -14,11 +15,17 @@ import (
 var publicPages = []string{
 	"/", "/servizi", "/servizi/ufficio-della-cittadinanza", "/privacy", "/note-legali",
 	"/dichiarazione-di-accessibilita", "/domande-frequenti", "/segnala-disservizio",
+	"/comuni", "/comuni?q=citta", "/comuni/perugia", "/comuni/citta-di-castello", "/comuni/preci",
+	"/uffici/perugia-ponte-san-giovanni", "/uffici/norcia", "/opendata",
 }
 
 func TestBrowser_PublicPagesPassAxe(t *testing.T) {
 	b := browsertest.New(t)
 	e := newTestEnv(t, time.Time{})
+	// The office pages need offices: the demo ones cover every Comune.
+	if err := demo.Seed(context.Background(), e.Store); err != nil {
+		t.Fatal(err)
+	}
 	b.CheckPages(t, e.Server.URL, publicPages)
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/udc-umbria/portal/internal/auth"
 )
 
 // Handler returns the whole site. Reading this function tells every route
@@ -43,6 +44,90 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/dichiarazione-di-accessibilita", s.accessibilityPage)
 		r.Get("/domande-frequenti", s.faqPage)
 		r.Get("/segnala-disservizio", s.reportPage)
+
+		// Offices: find the office of a Comune, its hours, open data.
+		r.Get("/comuni", s.comuniList)
+		r.Get("/comuni/{comune}", s.comunePage)
+		r.Get("/uffici/{slug}", s.officePage)
+		r.Get("/opendata", s.openDataPage)
+		r.Get("/opendata/uffici.json", s.openDataJSON)
+		r.Get("/opendata/uffici.csv", s.openDataCSV)
+	})
+
+	// Appointment booking: the wizard (state in a draft keyed by the
+	// udc_prenotazione cookie) and the citizen's personal link.
+	r.Group(func(r chi.Router) {
+		r.Use(s.protect)
+		r.Get("/prenota", s.bookingPlace)
+		r.Post("/prenota/luogo", s.bookingPlaceSave)
+		r.Get("/prenota/data", s.bookingSlot)
+		r.Post("/prenota/data", s.bookingSlotSave)
+		r.Get("/prenota/dettagli", s.bookingDetails)
+		r.Post("/prenota/dettagli", s.bookingDetailsSave)
+		r.Get("/prenota/richiedente", s.bookingApplicant)
+		r.Post("/prenota/richiedente", s.bookingApplicantSave)
+		r.Get("/prenota/riepilogo", s.bookingSummary)
+		r.Post("/prenota/conferma", s.bookingSubmit)
+		r.Get("/prenota/fatto", s.bookingDone)
+		r.Get("/prenota/fatto/appuntamento.ics", s.bookingDoneCalendar)
+		r.Route("/appuntamento/{token}", func(r chi.Router) {
+			r.Get("/", s.appointmentView)
+			r.Get("/appuntamento.ics", s.appointmentCalendar)
+			r.Get("/annulla", s.appointmentCancelForm)
+			r.Post("/annulla", s.appointmentCancel)
+			r.Get("/sposta", s.appointmentMoveForm)
+			r.Post("/sposta", s.appointmentMove)
+		})
+	})
+
+	// Staff area: sessions in PostgreSQL, cookie scoped to /area-riservata.
+	r.Route("/area-riservata", func(r chi.Router) {
+		r.Use(s.sessions.LoadAndSave, s.loadStaff)
+		r.NotFound(s.staffNotFound)
+
+		// Reached without a session: the public double-submit token.
+		r.Group(func(r chi.Router) {
+			r.Use(s.protect)
+			r.Get("/login", s.staffLoginForm)
+			r.Post("/login", s.staffLogin)
+			r.Get("/login/codice", s.staffCodeForm)
+			r.Post("/login/codice", s.staffCode)
+			r.Get("/imposta-password/{token}", s.setPasswordForm)
+			r.Post("/imposta-password/{token}", s.setPassword)
+		})
+
+		// Logged-in staff: the session's own CSRF token on every POST.
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireStaff, s.staffCSRF)
+			r.Post("/esci", s.staffLogout)
+			r.Get("/sicurezza", s.securityPage)
+			r.Post("/sicurezza/totp", s.totpEnable)
+			r.Post("/sicurezza/totp/disattiva", s.totpDisable)
+
+			// Administrators who must enrol TOTP first can reach only the above.
+			r.Group(func(r chi.Router) {
+				r.Use(s.requireTOTPEnrolment)
+				r.Get("/", s.staffDashboard)
+
+				// Offices: 404 for an office the account does not manage.
+				r.Route("/uffici/{officeID}", func(r chi.Router) {
+					r.Use(s.loadStaffOffice)
+					r.Get("/", s.staffOffice)
+				})
+
+				// Administrators only.
+				r.Group(func(r chi.Router) {
+					r.Use(s.requireRole(auth.RoleAdmin))
+					r.Get("/utenti", s.staffUsers)
+					r.Get("/utenti/nuovo", s.staffUserNew)
+					r.Post("/utenti/nuovo", s.staffUserCreate)
+					r.Get("/utenti/{userID}", s.staffUser)
+					r.Post("/utenti/{userID}", s.staffUserUpdate)
+					r.Post("/utenti/{userID}/reimposta-accesso", s.staffUserReset)
+					r.Get("/registro", s.staffAudit)
+				})
+			})
+		})
 	})
 	return r
 }

@@ -3,11 +3,15 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
 	"github.com/udc-umbria/portal/internal/config"
 	"github.com/udc-umbria/portal/static"
 )
@@ -20,6 +24,14 @@ type Server struct {
 	assets *static.Assets
 	csrf   *csrfGuard
 	now    func() time.Time
+	// sessions holds the staff sessions (PostgreSQL, shared by instances).
+	sessions *scs.SessionManager
+	// offices caches the office data (see officecache.go).
+	offices *officeCache
+	// mailer queues e-mail inside a transaction; nil skips mail (see
+	// booking_mail.go).
+	mailer        Mailer
+	mailerWarning sync.Once
 }
 
 // Options are the inputs to New.
@@ -30,6 +42,19 @@ type Options struct {
 	Assets *static.Assets
 	// Now overrides the clock (tests); nil means time.Now.
 	Now func() time.Time
+	// Sessions stores the staff sessions; nil means the store's PostgreSQL
+	// table through scs's pgxstore.
+	Sessions scs.Store
+	// StaffIdleTimeout and StaffLifetime override the staff session
+	// timeouts (30 minutes idle, 8 hours in all) when not zero.
+	StaffIdleTimeout, StaffLifetime time.Duration
+	// OfficeCacheTTL bounds how long office data is cached without a
+	// change notification: 0 means 60 seconds, a negative value disables
+	// the cache.
+	OfficeCacheTTL time.Duration
+	// Mailer queues the booking e-mails in the booking's transaction (the
+	// job queue, *jobs.Queue); nil sends no mail and logs a warning once.
+	Mailer Mailer
 }
 
 // New builds a Server. It loads the shared CSRF secret from the store.
@@ -42,14 +67,31 @@ func New(ctx context.Context, o Options) (*Server, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Server{
+	sessStore := o.Sessions
+	if sessStore == nil {
+		// No cleanup goroutine: expired sessions are purged at each login.
+		sessStore = pgxstore.NewWithCleanupInterval(o.Store.Pool(), 0)
+	}
+	s := &Server{
 		cfg:    o.Config,
 		store:  o.Store,
 		log:    o.Logger,
 		assets: o.Assets,
 		csrf:   newCSRFGuard(key, o.Config.SecureCookies()),
 		now:    now,
-	}, nil
+		sessions: newSessionManager(sessStore, o.Config.SecureCookies(),
+			cmp.Or(o.StaffIdleTimeout, defaultStaffIdleTimeout), cmp.Or(o.StaffLifetime, defaultStaffLifetime)),
+	}
+	s.sessions.ErrorFunc = s.serverError
+	s.mailer = o.Mailer
+	s.offices = newOfficeCache(o.Store, cmp.Or(o.OfficeCacheTTL, defaultOfficeCacheTTL), o.Logger)
+	return s, nil
+}
+
+// Run does the server's background work until ctx is done: it listens
+// for office changes to keep the office cache correct across instances.
+func (s *Server) Run(ctx context.Context) {
+	s.offices.watch(ctx)
 }
 
 // HTTPServer wraps h in an http.Server with the portal's timeouts.

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -31,11 +32,15 @@ type testEnv struct {
 	Server *httptest.Server
 	Client *http.Client
 	Now    time.Time
+	// clock is what the server reads as the current time (see setNow);
+	// a pointer, so that copies of the environment share it.
+	clock *atomic.Pointer[time.Time]
 }
 
 // newTestEnv starts a portal on its own database with the default sheet.
-// now fixes the clock; zero means the real clock.
-func newTestEnv(t testing.TB, now time.Time) *testEnv {
+// now fixes the clock (setNow moves it); zero means the real clock. opts
+// adjust the server's options.
+func newTestEnv(t testing.TB, now time.Time, opts ...func(*web.Options)) *testEnv {
 	t.Helper()
 	st := store.New(dbtest.NewPool(t))
 	ctx := context.Background()
@@ -48,20 +53,41 @@ func newTestEnv(t testing.TB, now time.Time) *testEnv {
 	}
 	cfg := config.Config{DatabaseURL: "unused", Addr: "127.0.0.1:0", BaseURL: "http://127.0.0.1", OwnerName: "Regione Umbria",
 		OwnerURL: "https://www.regione.umbria.it/", PortalName: "Uffici della Cittadinanza", LogFormat: "text"}
+	e := &testEnv{t: t, Store: st, Now: now, clock: new(atomic.Pointer[time.Time])}
 	var clock func() time.Time
 	if !now.IsZero() {
-		clock = func() time.Time { return now }
+		e.clock.Store(&now)
+		clock = func() time.Time { return *e.clock.Load() }
 	}
-	srv, err := web.New(ctx, web.Options{Config: cfg, Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Assets: assets, Now: clock})
+	o := web.Options{Config: cfg, Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Assets: assets, Now: clock}
+	for _, f := range opts {
+		f(&o)
+	}
+	srv, err := web.New(ctx, o)
 	if err != nil {
 		t.Fatal(err)
 	}
+	runCtx, stop := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() { srv.Run(runCtx); close(stopped) }()
+	t.Cleanup(func() { stop(); <-stopped })
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	return &testEnv{t: t, Store: st, Server: ts, Client: client, Now: now}
+	e.Server, e.Client = ts, client
+	return e
+}
+
+// setNow moves the fixed clock of an environment made with a non-zero now.
+func (e *testEnv) setNow(now time.Time) {
+	e.t.Helper()
+	if e.clock.Load() == nil {
+		e.t.Fatal("setNow needs an environment with a fixed clock")
+	}
+	e.Now = now
+	e.clock.Store(&now)
 }
 
 // get fetches path and returns status and body.

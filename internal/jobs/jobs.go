@@ -1,0 +1,254 @@
+// Package jobs is the portal's background work, on River
+// (github.com/riverqueue/river): a job queue kept in the portal's own
+// PostgreSQL database, so that any instance can do any job and a restart
+// loses nothing.
+//
+// E-mail is always sent through the queue. A booking and its confirmation
+// mail are inserted in the same transaction (EnqueueEmailTx): both are
+// committed or neither is, and a failing SMTP server only delays the mail —
+// the job is retried, with a backoff capped at one hour, for about a week.
+//
+// The queue also runs the periodic maintenance of the booking feature
+// (Tasks): releasing expired slot holds, queueing reminders, erasing old
+// personal data. Only the elected leader among the running instances
+// schedules them.
+//
+// Privacy. A send_email job carries the rendered message (it must survive
+// a restart), so personal data sits in river_job until the job is final.
+// Completed jobs are deleted after CompletedRetention (1 hour), cancelled
+// ones (recipient permanently rejected) after 24 hours, discarded ones
+// (retries exhausted) after DiscardedRetention (7 days, time for an
+// operator to retry them). Errors stored with each attempt and logged by
+// River have e-mail addresses redacted; no log line carries an address or
+// a body.
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
+	"github.com/udc-umbria/portal/internal/mail"
+)
+
+// Job kinds, as stored in river_job.kind.
+const (
+	KindSendEmail           = "send_email"
+	KindReleaseExpiredHolds = "release_expired_holds"
+	KindErasePersonalData   = "erase_old_personal_data"
+	KindSendReminders       = "send_reminders"
+)
+
+// Retention of finished jobs in river_job (see the package comment).
+const (
+	CompletedRetention = time.Hour
+	CancelledRetention = 24 * time.Hour
+	DiscardedRetention = 7 * 24 * time.Hour
+)
+
+// DefaultRetentionMonths is how long appointments keep their personal data
+// when Options.RetentionMonths is zero.
+const DefaultRetentionMonths = 12
+
+const (
+	queueMail        = "mail"
+	queueMaintenance = river.QueueDefault
+)
+
+// Tasks are the periodic jobs' work, provided by the caller so that this
+// package needs no booking or store code. A nil func is not scheduled.
+// Each must be idempotent and safe to run concurrently with itself (two
+// instances may briefly both think they are leader), and its errors must
+// not contain personal data: they are logged and stored.
+type Tasks struct {
+	// ReleaseExpiredHolds frees the slots held by citizens who did not
+	// confirm before the hold expired at or before now, and reports how
+	// many. Run every minute.
+	ReleaseExpiredHolds func(ctx context.Context, now time.Time) (int, error)
+	// ErasePersonalData erases the personal data of appointments that
+	// ended before cutoff (midnight, Europe/Rome, RetentionMonths ago),
+	// keeping anonymous statistics, and reports how many. Run daily.
+	ErasePersonalData func(ctx context.Context, cutoff time.Time) (int, error)
+	// QueueReminders queues the reminder e-mails due at now and reports
+	// how many. It should, in one transaction per batch, select the due
+	// appointments (FOR UPDATE SKIP LOCKED), mark them reminded and call
+	// mailer.EnqueueEmailTx with that transaction, so a reminder is
+	// neither lost nor sent twice. Run every 15 minutes.
+	QueueReminders func(ctx context.Context, now time.Time, mailer TxMailer) (int, error)
+}
+
+// TxMailer queues an e-mail inside the caller's transaction; *Queue is one.
+type TxMailer interface {
+	EnqueueEmailTx(ctx context.Context, tx pgx.Tx, msg mail.Message) error
+}
+
+// Options configure a Queue.
+type Options struct {
+	// Sender delivers e-mail; nil means mail.NotConfigured (mail waits).
+	Sender mail.Sender
+	// Tasks are the periodic jobs' work.
+	Tasks Tasks
+	// RetentionMonths is how long appointments keep personal data;
+	// 0 means DefaultRetentionMonths.
+	RetentionMonths int
+	// Logger receives River's and the jobs' logs; nil discards them.
+	Logger *slog.Logger
+	// InsertOnly makes a queue that only inserts jobs: Start and Stop do
+	// nothing and no job is worked here (e.g. a command-line tool, or a
+	// test that inspects river_job).
+	InsertOnly bool
+
+	// Test knobs, set through export_test.go.
+	retryDelay func(attempt int) time.Duration
+	intervals  map[string]time.Duration
+	testOnly   bool
+}
+
+// Queue inserts and works the portal's jobs.
+type Queue struct {
+	client     *river.Client[pgx.Tx]
+	logger     *slog.Logger
+	insertOnly bool
+}
+
+// New builds a Queue over pool. River's tables must exist (Migrate).
+func New(pool *pgxpool.Pool, opts Options) (*Queue, error) {
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	logger = logger.With("component", "jobs")
+	sender := opts.Sender
+	if sender == nil {
+		sender = mail.NotConfigured{}
+	}
+	months := opts.RetentionMonths
+	if months == 0 {
+		months = DefaultRetentionMonths
+	}
+	if months < 0 {
+		return nil, errors.New("jobs: retention months must be positive")
+	}
+	retryDelay := opts.retryDelay
+	if retryDelay == nil {
+		retryDelay = emailRetryDelay
+	}
+
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &sendEmailWorker{sender: sender, logger: logger, retryDelay: retryDelay})
+	river.AddWorker(workers, &releaseHoldsWorker{fn: opts.Tasks.ReleaseExpiredHolds, logger: logger})
+	river.AddWorker(workers, &erasePersonalDataWorker{fn: opts.Tasks.ErasePersonalData, months: months, logger: logger})
+	q := &Queue{logger: logger, insertOnly: opts.InsertOnly}
+	river.AddWorker(workers, &sendRemindersWorker{fn: opts.Tasks.QueueReminders, mailer: q, logger: logger})
+
+	cfg := &river.Config{
+		Logger:                      logger,
+		Workers:                     workers,
+		CompletedJobRetentionPeriod: CompletedRetention,
+		CancelledJobRetentionPeriod: CancelledRetention,
+		DiscardedJobRetentionPeriod: DiscardedRetention,
+		// On shutdown, running jobs get this long to finish; then their
+		// context is cancelled and they are retried after the restart.
+		SoftStopTimeout: mail.Timeout,
+		TestOnly:        opts.testOnly,
+	}
+	if !opts.InsertOnly {
+		cfg.Queues = map[string]river.QueueConfig{
+			queueMail:        {MaxWorkers: 4},
+			queueMaintenance: {MaxWorkers: 2},
+		}
+		cfg.PeriodicJobs = periodicJobs(opts.Tasks, opts.intervals)
+	}
+	client, err := river.NewClient(riverpgxv5.New(pool), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	q.client = client
+	if _, ok := sender.(mail.NotConfigured); ok && !opts.InsertOnly {
+		logger.Warn("no SMTP server configured (SMTP_URL): e-mail is queued but not sent until one is")
+	}
+	return q, nil
+}
+
+// Start starts working jobs in the background; cancelling ctx begins a
+// graceful stop (as Stop does). It does nothing for an InsertOnly queue.
+func (q *Queue) Start(ctx context.Context) error {
+	if q.insertOnly {
+		return nil
+	}
+	if err := q.client.Start(ctx); err != nil {
+		return fmt.Errorf("jobs: start: %w", err)
+	}
+	return nil
+}
+
+// Stop stops fetching jobs and waits, until ctx ends, for running ones.
+func (q *Queue) Stop(ctx context.Context) error {
+	if q.insertOnly {
+		return nil
+	}
+	if err := q.client.Stop(ctx); err != nil {
+		return fmt.Errorf("jobs: stop: %w", err)
+	}
+	return nil
+}
+
+// EnqueueEmail queues msg for delivery. Prefer EnqueueEmailTx when the
+// mail follows from a change in the database.
+func (q *Queue) EnqueueEmail(ctx context.Context, msg mail.Message) error {
+	if err := msg.Validate(); err != nil {
+		return fmt.Errorf("jobs: enqueue e-mail: %w", err)
+	}
+	if _, err := q.client.Insert(ctx, sendEmailArgs{Message: msg}, nil); err != nil {
+		return fmt.Errorf("jobs: enqueue e-mail: %w", err)
+	}
+	return nil
+}
+
+// EnqueueEmailTx queues msg inside tx: the mail exists if and only if tx
+// commits, so a booking and its confirmation are never separated.
+func (q *Queue) EnqueueEmailTx(ctx context.Context, tx pgx.Tx, msg mail.Message) error {
+	if err := msg.Validate(); err != nil {
+		return fmt.Errorf("jobs: enqueue e-mail: %w", err)
+	}
+	if _, err := q.client.InsertTx(ctx, tx, sendEmailArgs{Message: msg}, nil); err != nil {
+		return fmt.Errorf("jobs: enqueue e-mail: %w", err)
+	}
+	return nil
+}
+
+// migrateLockKey serialises Migrate across instances: rivermigrate takes
+// no lock of its own. Distinct from goose's lock (migrations.Up).
+const migrateLockKey int64 = 0x7564_635f_7276_6d67 // "udc_rvmg"
+
+// Migrate creates or upgrades River's tables (river_job, river_leader …)
+// in the portal's database. Call it after migrations.Up; several instances
+// may call it at once.
+func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("jobs: migrate: %w", err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, migrateLockKey); err != nil {
+		return fmt.Errorf("jobs: migrate: lock: %w", err)
+	}
+	defer func() {
+		_, _ = conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrateLockKey)
+	}()
+	m, err := rivermigrate.New(riverpgxv5.New(pool), &rivermigrate.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return fmt.Errorf("jobs: migrate: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("jobs: migrate: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,126 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/udc-umbria/portal/internal/booking"
+	"github.com/udc-umbria/portal/internal/code"
+	"github.com/udc-umbria/portal/internal/store"
+	"github.com/udc-umbria/portal/templates"
+)
+
+// The personal link /appuntamento/{token} reaches one appointment. The
+// token is random (code.NewToken), stored only as a hash and sent only by
+// e-mail; it is never logged (the request log has the route pattern only)
+// and these pages send no Referer. GET requests never change anything,
+// because mail scanners follow links: cancelling and moving ask for
+// confirmation and act on POST.
+
+// linkedAppointment is the appointment of a personal link.
+type linkedAppointment struct {
+	appt   store.Appointment
+	office store.Office
+	token  string
+	// base is the link's path, "/appuntamento/{token}".
+	base string
+}
+
+// manageURL is the personal link in full, for e-mails.
+func (s *Server) manageURL(token string) string { return s.cfg.BaseURL + "/appuntamento/" + token }
+
+// openAppointment loads the appointment of the request's token. When it
+// returns false it has already answered: "link not valid" (404) or an
+// error page.
+func (s *Server) openAppointment(w http.ResponseWriter, r *http.Request) (linkedAppointment, bool) {
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	token := chi.URLParam(r, "token")
+	if len(token) < 20 || len(token) > 100 {
+		s.linkInvalid(w, r)
+		return linkedAppointment{}, false
+	}
+	a, err := s.store.AppointmentByToken(r.Context(), code.HashToken(token), s.now())
+	if errors.Is(err, store.ErrNotFound) {
+		s.linkInvalid(w, r)
+		return linkedAppointment{}, false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return linkedAppointment{}, false
+	}
+	o, _, err := s.officeByID(r.Context(), a.OfficeID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return linkedAppointment{}, false
+	}
+	return linkedAppointment{appt: a, office: o, token: token, base: "/appuntamento/" + token}, true
+}
+
+// linkInvalid answers a personal link that is unknown or expired.
+func (s *Server) linkInvalid(w http.ResponseWriter, r *http.Request) {
+	s.bookingNotice(w, r, http.StatusNotFound, "Link non valido", templates.BookingNotice{
+		Heading: "Il tuo appuntamento",
+		Title:   "Il link non è valido o è scaduto",
+		Paragraphs: []string{"Controlla di aver copiato tutto il link che hai ricevuto per e-mail. Il link smette di funzionare il giorno dopo l'appuntamento.",
+			"Per informazioni sul tuo appuntamento contatta l'ufficio indicando il codice di prenotazione."},
+		Links: []templates.BookingLink{{Label: "Trova il tuo ufficio: indirizzi, telefoni e orari", Href: "/comuni"},
+			{Label: "Prenota un nuovo appuntamento", Href: "/prenota"}},
+	})
+}
+
+// canChange reports whether the citizen may still move or cancel the
+// appointment online: it is active and has not started.
+func (s *Server) canChange(a store.Appointment) bool {
+	return a.Status.Active() && s.now().Before(a.Start)
+}
+
+// appointmentPage is the view model of the personal pages.
+func (s *Server) appointmentPage(la linkedAppointment) templates.AppointmentPage {
+	a := la.appt
+	return templates.AppointmentPage{
+		Code: a.Code, Status: string(a.Status), StatusLabel: a.Status.Label(), Requested: a.Status == booking.StatusRequested,
+		Active: a.Status.Active(), When: booking.LongSpan(a.Start, a.End), Professional: a.Professional.Label(),
+		Reason: a.Reason, Office: bookingOffice(la.office), Bring: whatToBring, Base: la.base, CanChange: s.canChange(a),
+	}
+}
+
+// appointmentView renders the personal page: details, status and the
+// ways to move or cancel.
+func (s *Server) appointmentView(w http.ResponseWriter, r *http.Request) {
+	la, ok := s.openAppointment(w, r)
+	if !ok {
+		return
+	}
+	v := s.appointmentPage(la)
+	switch r.URL.Query().Get("esito") {
+	case "annullato":
+		if la.appt.Status == booking.StatusCancelled {
+			v.Notice = "Hai annullato l'appuntamento. Ti abbiamo inviato un'e-mail di conferma."
+		}
+	case "spostato":
+		if v.Active {
+			v.Notice = "Hai spostato l'appuntamento al nuovo orario. Ti abbiamo inviato un'e-mail con i dettagli."
+		}
+	}
+	p := s.bookingPage(w, r, "")
+	p.Title = "Il tuo appuntamento"
+	p.Breadcrumbs = []templates.Crumb{home, {Label: "Il tuo appuntamento"}}
+	s.render(w, r, http.StatusOK, templates.AppointmentViewPage(p, v))
+}
+
+// appointmentCalendar downloads the appointment as an .ics file.
+func (s *Server) appointmentCalendar(w http.ResponseWriter, r *http.Request) {
+	la, ok := s.openAppointment(w, r)
+	if !ok {
+		return
+	}
+	s.writeCalendar(w, s.calendarFile(la.appt, la.office, s.manageURL(la.token)))
+}
+
+// appointmentPageMeta is the layout of the pages under the personal link.
+func (s *Server) appointmentPageMeta(w http.ResponseWriter, r *http.Request, la linkedAppointment, title string) templates.Page {
+	p := s.page(w, r, title, home, templates.Crumb{Label: "Il tuo appuntamento", Href: la.base}, templates.Crumb{Label: title})
+	p.Section = "prenota"
+	return p
+}

@@ -1,0 +1,192 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/udc-umbria/portal/internal/store"
+	"github.com/udc-umbria/portal/templates"
+)
+
+// placeChoice is what step 1 shows: the Comune picker and the offices to
+// choose from.
+type placeChoice struct {
+	view templates.BookingPlace
+	// bookable are the offices shown, by slug.
+	bookable map[string]store.Office
+}
+
+// placeChoices builds step 1 for the Comune with slug comuneSlug (or
+// istat, from the draft) and the preselected office slug. Without a
+// Comune only the preselected office is listed.
+func (s *Server) placeChoices(ctx context.Context, comuneSlug, istat, officeSlug string) (placeChoice, error) {
+	data, err := s.offices.get(ctx)
+	if err != nil {
+		return placeChoice{}, err
+	}
+	pc := placeChoice{bookable: map[string]store.Office{}}
+	v := &pc.view
+	for _, c := range data.comuni {
+		v.Comuni = append(v.Comuni, templates.ComuneOption{Slug: c.Slug, Name: c.Name})
+	}
+	sortOptions(v.Comuni)
+	i, ok := data.comuneBySlug[comuneSlug]
+	if !ok && comuneSlug == "" && istat != "" {
+		i, ok = data.comuneByISTAT[istat]
+	}
+	// add lists the office if it takes bookings online.
+	add := func(o store.Office) error {
+		if _, seen := pc.bookable[o.Slug]; seen {
+			return nil
+		}
+		settings, err := s.enabledSettings(ctx, o.ID)
+		if err != nil || len(settings) == 0 {
+			return err
+		}
+		pc.bookable[o.Slug] = o
+		v.Offices = append(v.Offices, bookingOffice(o))
+		return nil
+	}
+	if ok {
+		c := data.comuni[i]
+		v.Comune = templates.ComuneOption{Slug: c.Slug, Name: c.Name}
+		for _, oi := range data.serving[c.ISTAT] {
+			if err := add(data.offices[oi]); err != nil {
+				return placeChoice{}, err
+			}
+		}
+		v.NoOffices = len(v.Offices) == 0
+	}
+	if oi, found := data.officeBySlug[officeSlug]; found {
+		if err := add(data.offices[oi]); err != nil {
+			return placeChoice{}, err
+		}
+		if _, bookable := pc.bookable[officeSlug]; bookable {
+			v.Selected = officeSlug
+			v.NoOffices = false
+		}
+	}
+	return pc, nil
+}
+
+// officeSlugByID returns the slug of the office with id, "" if unknown.
+func (s *Server) officeSlugByID(ctx context.Context, id int64) (string, error) {
+	data, err := s.offices.get(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, o := range data.offices {
+		if o.ID == id {
+			return o.Slug, nil
+		}
+	}
+	return "", nil
+}
+
+// bookingPlace renders step 1, /prenota[?comune=slug][&ufficio=slug].
+// The Comune is chosen with a plain GET form, which works without
+// JavaScript; the offices that serve it are then listed as radio cards.
+// A draft is created only when the step is sent, so visits that go no
+// further store nothing.
+func (s *Server) bookingPlace(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	q := r.URL.Query()
+	d, ok, err := s.loadDraft(r)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if ok && d.AppointmentID != nil {
+		// The previous booking is done: this is a new one.
+		ok, d = false, store.Draft{}
+	}
+	officeSlug := q.Get("ufficio")
+	istat := ""
+	if ok {
+		istat = d.Data.ComuneISTAT
+		if officeSlug == "" && d.Data.OfficeID != 0 {
+			if officeSlug, err = s.officeSlugByID(ctx, d.Data.OfficeID); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+		}
+	}
+	pc, err := s.placeChoices(ctx, q.Get("comune"), istat, officeSlug)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	var wz *wizard
+	if ok {
+		wz = &wizard{draft: d, fromSummary: q.Get("da") == fromSummary}
+	}
+	pc.view.Frame = s.frame(wz, stepPlace)
+	s.render(w, r, http.StatusOK, templates.BookingPlacePage(s.bookingPage(w, r, "Luogo"), pc.view))
+}
+
+// bookingPlaceSave handles step 1: the office. Changing office clears the
+// later choices that depend on it (professional, time, reason).
+func (s *Server) bookingPlaceSave(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	slug := r.PostFormValue("ufficio")
+	pc, err := s.placeChoices(ctx, r.PostFormValue("comune"), "", slug)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	fromSum := r.PostFormValue("da") == fromSummary
+	o, found := pc.bookable[slug]
+	if !found {
+		d, ok, err := s.loadDraft(r)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		var wz *wizard
+		if ok && d.AppointmentID == nil {
+			wz = &wizard{draft: d, fromSummary: fromSum}
+		}
+		pc.view.Frame = s.frame(wz, stepPlace)
+		pc.view.Error = "Scegli l'ufficio presso cui vuoi l'appuntamento."
+		target := "comune"
+		if len(pc.view.Offices) > 0 {
+			target = "ufficio-" + pc.view.Offices[0].Slug
+		}
+		pc.view.Frame.Errors = []templates.BookingError{{ID: target, Message: pc.view.Error}}
+		s.render(w, r, http.StatusUnprocessableEntity, templates.BookingPlacePage(s.bookingPage(w, r, "Errore – Luogo"), pc.view))
+		return
+	}
+	d, ok, err := s.loadDraft(r)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if !ok || d.AppointmentID != nil {
+		if d, err = s.startDraft(w, r); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	if d.Data.OfficeID != o.ID {
+		d.Data.OfficeID = o.ID
+		d.Data.Professional = ""
+		d.Data.SlotStart, d.Data.SlotEnd = time.Time{}, time.Time{}
+		d.Data.Details.Reason = ""
+		setCompleted(&d.Data, "data", false)
+		setCompleted(&d.Data, "dettagli", false)
+	}
+	if pc.view.Comune.Slug != "" {
+		data, err := s.offices.get(ctx)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		d.Data.ComuneISTAT = data.comuni[data.comuneBySlug[pc.view.Comune.Slug]].ISTAT
+	}
+	setCompleted(&d.Data, "luogo", true)
+	if !s.saveDraft(w, r, d) {
+		return
+	}
+	s.nextStep(w, r, &wizard{draft: d, fromSummary: fromSum}, bookingStepPaths[stepSlot-1])
+}
