@@ -22,6 +22,9 @@ type StaffUser struct {
 	Name      string
 	RoleLabel string
 	IsAdmin   bool
+	// CanEditContent is true for administrators and editors, who edit
+	// the service sheets.
+	CanEditContent bool
 }
 
 // FieldError is one entry of a form's error summary: the message and the
@@ -146,6 +149,8 @@ type StaffOfficeView struct {
 	Comuni             []string
 	IsDemo             bool
 	Updated            string
+	// Manage are the pages that edit the office (hours, closures …).
+	Manage []StaffOfficeLink
 }
 
 // StaffSecurityView is the account security page: second factor.

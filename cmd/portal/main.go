@@ -24,6 +24,7 @@ import (
 	"time"
 	_ "time/tzdata" // Europe/Rome must be available on any host
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/udc-umbria/portal/internal/config"
 	"github.com/udc-umbria/portal/internal/demo"
@@ -110,7 +111,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err := demo.Seed(ctx, st); err != nil {
 			return err
 		}
-		fmt.Fprintln(stdout, "demo data loaded")
+		password, err := demo.SeedStaff(ctx, st)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "demo data loaded (every page showing it says \"Dati dimostrativi\")")
+		fmt.Fprintf(stdout, "\nDemo staff area: %s/area-riservata/login\n", cfg.BaseURL)
+		fmt.Fprintf(stdout, "  %-28s password: %s  (amministratore)\n", store.DemoAdminEmail, password)
+		fmt.Fprintf(stdout, "  %-28s password: %s  (redattore)\n", store.DemoEditorEmail, password)
+		fmt.Fprintf(stdout, "  %-28s password: %s  (operatore degli uffici di Perugia)\n", store.DemoOperatorEmail, password)
+		fmt.Fprintln(stdout, "These accounts exist only in demo data; the password changes at every `make run`.")
 		return nil
 	default:
 		return fmt.Errorf("unknown command %q (try: portal help)", cmd)
@@ -227,17 +237,27 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, logger *slog
 	if err != nil {
 		return err
 	}
+	// srv is assigned below, before the queue starts; the reminder task
+	// needs it to build messages.
+	var srv *web.Server
 	sender, err := mailSender(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
 	queue, err := jobs.New(st.Pool(), jobs.Options{
 		Sender: sender, RetentionMonths: cfg.RetentionMonths, Logger: logger,
-		Tasks: jobTasks(st),
+		Tasks: jobTasks(st, func(ctx context.Context, tx pgx.Tx, a store.Appointment) error {
+			return srv.EnqueueReminder(ctx, tx, a)
+		}),
 	})
 	if err != nil {
 		return err
 	}
+	srv, err = web.New(ctx, web.Options{Config: cfg, Store: st, Logger: logger, Assets: assets, Mailer: queue})
+	if err != nil {
+		return err
+	}
+	// The queue starts only now: its reminder task uses srv.
 	if err := queue.Start(ctx); err != nil {
 		return err
 	}
@@ -246,10 +266,6 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, logger *slog
 		defer cancel()
 		_ = queue.Stop(sctx)
 	}()
-	srv, err := web.New(ctx, web.Options{Config: cfg, Store: st, Logger: logger, Assets: assets, Mailer: queue})
-	if err != nil {
-		return err
-	}
 	go srv.Run(ctx) // office-change listener, stops with ctx
 	hs := web.HTTPServer(cfg.Addr, srv.Handler())
 	errc := make(chan error, 1)

@@ -88,6 +88,9 @@ func Confirmation(a Appointment) Message {
 func Reminder(a Appointment) Message {
 	v := a.view("Promemoria dell'appuntamento")
 	v.Intro = []string{"ti ricordiamo che domani hai un appuntamento con " + a.Professional.WithArticle() + "."}
+	if a.ManageURL == "" {
+		v.Intro = append(v.Intro, "Se non puoi venire, annulla o sposta l'appuntamento con il link personale che trovi nell'e-mail di conferma, oppure telefona all'ufficio.")
+	}
 	v.Details = a.details("Quando")
 	v.Bring = a.WhatToBring
 	v.Action = a.manageAction()
@@ -217,6 +220,11 @@ func (a Appointment) details(when string) []detail {
 }
 
 func (a Appointment) manageAction() *action {
+	if a.ManageURL == "" {
+		// The personal link is stored only as a hash, so messages built
+		// later (the reminder) cannot repeat it.
+		return nil
+	}
 	return &action{Lead: manageLead, Label: "Gestisci l'appuntamento", URL: a.ManageURL}
 }
 

@@ -110,12 +110,31 @@ func (s *Store) BookingSettings(ctx context.Context, officeID int64) ([]BookingS
 // range, an unknown office …) gives a *ConstraintError with an Italian
 // message and writes nothing.
 func (s *Store) SaveBookingSettings(ctx context.Context, bs BookingSettings) error {
-	p := bs.Professional
-	if p == "" {
-		p = bs.Settings.Professional
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return saveBookingSettings(ctx, tx, bs) })
+	var ce *ConstraintError
+	if errors.As(err, &ce) {
+		return ce
 	}
+	if err != nil {
+		return fmt.Errorf("store: save booking settings of office %d (%s): %w", bs.OfficeID, bs.professional(), err)
+	}
+	return nil
+}
+
+// professional returns the professional of bs, from either field.
+func (bs BookingSettings) professional() booking.Professional {
+	if bs.Professional != "" {
+		return bs.Professional
+	}
+	return bs.Settings.Professional
+}
+
+// saveBookingSettings does the work of SaveBookingSettings inside tx, so
+// that other writes (an audit entry) can share the transaction.
+func saveBookingSettings(ctx context.Context, tx pgx.Tx, bs BookingSettings) error {
+	p := bs.professional()
 	if bs.Settings.Professional != "" && bs.Settings.Professional != p {
-		return fmt.Errorf("store: save booking settings: professional %q and %q differ", p, bs.Settings.Professional)
+		return fmt.Errorf("professional %q and %q differ", p, bs.Settings.Professional)
 	}
 	maxActive := bs.MaxActivePerEmail
 	if maxActive == 0 {
@@ -125,37 +144,27 @@ func (s *Store) SaveBookingSettings(ctx context.Context, bs BookingSettings) err
 	if reasons == nil {
 		reasons = []string{}
 	}
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO booking_settings (office_id, professional, enabled, length_min, capacity,
-				min_notice_days, horizon_days, mode, reasons, max_active_per_email)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-			ON CONFLICT (office_id, professional) DO UPDATE SET enabled = EXCLUDED.enabled, length_min = EXCLUDED.length_min,
-				capacity = EXCLUDED.capacity, min_notice_days = EXCLUDED.min_notice_days, horizon_days = EXCLUDED.horizon_days,
-				mode = EXCLUDED.mode, reasons = EXCLUDED.reasons, max_active_per_email = EXCLUDED.max_active_per_email,
-				updated_at = now()`,
-			bs.OfficeID, string(p), bs.Enabled, bs.LengthMinutes, bs.Capacity, bs.MinNoticeWorkingDays, bs.HorizonDays,
-			string(bs.Mode), reasons, maxActive)
-		if err != nil {
-			return settingsError(err, p)
-		}
-		if _, err := tx.Exec(ctx, `DELETE FROM booking_windows WHERE office_id = $1 AND professional = $2`, bs.OfficeID, string(p)); err != nil {
-			return err
-		}
-		for _, w := range bs.Windows {
-			_, err := tx.Exec(ctx, `INSERT INTO booking_windows (office_id, professional, weekday, start_min, end_min)
-				VALUES ($1, $2, $3, $4, $5)`, bs.OfficeID, string(p), int(w.Weekday), int(w.Start), int(w.End))
-			if err != nil {
-				return windowError(err, p, w)
-			}
-		}
-		return nil
-	})
-	var ce *ConstraintError
-	if errors.As(err, &ce) {
-		return ce
-	}
+	_, err := tx.Exec(ctx, `INSERT INTO booking_settings (office_id, professional, enabled, length_min, capacity,
+			min_notice_days, horizon_days, mode, reasons, max_active_per_email)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		ON CONFLICT (office_id, professional) DO UPDATE SET enabled = EXCLUDED.enabled, length_min = EXCLUDED.length_min,
+			capacity = EXCLUDED.capacity, min_notice_days = EXCLUDED.min_notice_days, horizon_days = EXCLUDED.horizon_days,
+			mode = EXCLUDED.mode, reasons = EXCLUDED.reasons, max_active_per_email = EXCLUDED.max_active_per_email,
+			updated_at = now()`,
+		bs.OfficeID, string(p), bs.Enabled, bs.LengthMinutes, bs.Capacity, bs.MinNoticeWorkingDays, bs.HorizonDays,
+		string(bs.Mode), reasons, maxActive)
 	if err != nil {
-		return fmt.Errorf("store: save booking settings of office %d (%s): %w", bs.OfficeID, p, err)
+		return settingsError(err, p)
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM booking_windows WHERE office_id = $1 AND professional = $2`, bs.OfficeID, string(p)); err != nil {
+		return err
+	}
+	for _, w := range bs.Windows {
+		_, err := tx.Exec(ctx, `INSERT INTO booking_windows (office_id, professional, weekday, start_min, end_min)
+			VALUES ($1, $2, $3, $4, $5)`, bs.OfficeID, string(p), int(w.Weekday), int(w.Start), int(w.End))
+		if err != nil {
+			return windowError(err, p, w)
+		}
 	}
 	return nil
 }

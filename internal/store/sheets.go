@@ -50,7 +50,11 @@ type Sheet struct {
 	Author           string    `json:"author"`
 	UpdatedOn        time.Time `json:"updated_on"`
 	Topics           []Topic   `json:"topics"`
-	Version          int       `json:"-"`
+	// Markdown is the source staff wrote for the *HTML sections; nil for
+	// a sheet that exists only as HTML (imported). It is kept in the
+	// version content, not in columns (see sheets_edit.go).
+	Markdown *SheetMarkdown `json:"markdown,omitempty"`
+	Version  int            `json:"-"`
 }
 
 // Active reports whether the service is currently provided.
@@ -139,12 +143,25 @@ type SaveResult struct {
 	Created bool
 	Changed bool
 	Version int
+	// SheetID is the saved sheet's id.
+	SheetID int64
 }
 
 // SaveSheet creates or updates the sheet with sh.Slug in one transaction,
 // with its topics (slugs of the controlled vocabulary, in order), and
 // records a version. Saving the same content again changes nothing.
 func (s *Store) SaveSheet(ctx context.Context, sh Sheet, changedBy, note string) (SaveResult, error) {
+	var res SaveResult
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var err error
+		res, err = saveSheetTx(ctx, tx, sh, changedBy, note)
+		return err
+	})
+	return res, err
+}
+
+// saveSheetTx is SaveSheet inside the caller's transaction.
+func saveSheetTx(ctx context.Context, tx pgx.Tx, sh Sheet, changedBy, note string) (SaveResult, error) {
 	var res SaveResult
 	if sh.ServiceStatus == "" {
 		sh.ServiceStatus = "active"
@@ -159,67 +176,64 @@ func (s *Store) SaveSheet(ctx context.Context, sh Sheet, changedBy, note string)
 		sh.OfficialSources = []Link{}
 	}
 	hash := sh.contentHash()
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var id int64
-		var oldHash string
-		var version int
-		err := tx.QueryRow(ctx, `SELECT id, content_hash, version FROM service_sheets WHERE slug = $1 FOR UPDATE`, sh.Slug).Scan(&id, &oldHash, &version)
-		switch {
-		case err == pgx.ErrNoRows:
-			res.Created, res.Changed, version = true, true, 1
-			err = tx.QueryRow(ctx, `INSERT INTO service_sheets (slug, title, summary, category, source_category, service_status,
-				status_reason, publication, addressed_html, description_html, how_to_html, needed_html, achieved_html, calendar_html,
-				cost_html, access_html, other_info_html, territorial_scope, legal_sources, official_sources, author, updated_on,
-				content_hash, version)
-				VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,1) RETURNING id`,
-				sh.Slug, sh.Title, sh.Summary, sh.Category, sh.SourceCategory, sh.ServiceStatus, sh.StatusReason, sh.Publication,
-				sh.AddressedHTML, sh.DescriptionHTML, sh.HowToHTML, sh.NeededHTML, sh.AchievedHTML, sh.CalendarHTML, sh.CostHTML,
-				sh.AccessHTML, sh.OtherInfoHTML, sh.TerritorialScope, sh.LegalSources, sh.OfficialSources, sh.Author, sh.UpdatedOn,
-				hash).Scan(&id)
-			if err != nil {
-				return fmt.Errorf("store: insert sheet: %w", err)
+	var id int64
+	var oldHash string
+	var version int
+	err := tx.QueryRow(ctx, `SELECT id, content_hash, version FROM service_sheets WHERE slug = $1 FOR UPDATE`, sh.Slug).Scan(&id, &oldHash, &version)
+	switch {
+	case err == pgx.ErrNoRows:
+		res.Created, res.Changed, version = true, true, 1
+		err = tx.QueryRow(ctx, `INSERT INTO service_sheets (slug, title, summary, category, source_category, service_status,
+			status_reason, publication, addressed_html, description_html, how_to_html, needed_html, achieved_html, calendar_html,
+			cost_html, access_html, other_info_html, territorial_scope, legal_sources, official_sources, author, updated_on,
+			content_hash, version)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,1) RETURNING id`,
+			sh.Slug, sh.Title, sh.Summary, sh.Category, sh.SourceCategory, sh.ServiceStatus, sh.StatusReason, sh.Publication,
+			sh.AddressedHTML, sh.DescriptionHTML, sh.HowToHTML, sh.NeededHTML, sh.AchievedHTML, sh.CalendarHTML, sh.CostHTML,
+			sh.AccessHTML, sh.OtherInfoHTML, sh.TerritorialScope, sh.LegalSources, sh.OfficialSources, sh.Author, sh.UpdatedOn,
+			hash).Scan(&id)
+		if err != nil {
+			return SaveResult{}, fmt.Errorf("store: insert sheet: %w", err)
+		}
+	case err != nil:
+		return SaveResult{}, fmt.Errorf("store: lock sheet: %w", err)
+	case oldHash == hash:
+		res.Version, res.SheetID = version, id
+		return res, nil
+	default:
+		res.Changed = true
+		version++
+		_, err = tx.Exec(ctx, `UPDATE service_sheets SET title=$2, summary=$3, category=$4, source_category=$5,
+			service_status=$6, status_reason=$7, publication=$8, addressed_html=$9, description_html=$10, how_to_html=$11,
+			needed_html=$12, achieved_html=$13, calendar_html=$14, cost_html=$15, access_html=$16, other_info_html=$17,
+			territorial_scope=$18, legal_sources=$19, official_sources=$20, author=$21, updated_on=$22, content_hash=$23,
+			version=$24, modified_at=now() WHERE id=$1`,
+			id, sh.Title, sh.Summary, sh.Category, sh.SourceCategory, sh.ServiceStatus, sh.StatusReason, sh.Publication,
+			sh.AddressedHTML, sh.DescriptionHTML, sh.HowToHTML, sh.NeededHTML, sh.AchievedHTML, sh.CalendarHTML, sh.CostHTML,
+			sh.AccessHTML, sh.OtherInfoHTML, sh.TerritorialScope, sh.LegalSources, sh.OfficialSources, sh.Author, sh.UpdatedOn,
+			hash, version)
+		if err != nil {
+			return SaveResult{}, fmt.Errorf("store: update sheet: %w", err)
+		}
+	}
+	res.Version, res.SheetID = version, id
+	if _, err := tx.Exec(ctx, `DELETE FROM service_sheet_topics WHERE sheet_id = $1`, id); err != nil {
+		return SaveResult{}, fmt.Errorf("store: clear topics: %w", err)
+	}
+	for i, t := range sh.Topics {
+		if _, err := tx.Exec(ctx, `INSERT INTO service_sheet_topics (sheet_id, topic_slug, position) VALUES ($1, $2, $3)`, id, t.Slug, i); err != nil {
+			if code, _ := pgCode(err); code == "23503" {
+				return SaveResult{}, fmt.Errorf("store: topic %q: %w", t.Slug, ErrUnknownTopic)
 			}
-		case err != nil:
-			return fmt.Errorf("store: lock sheet: %w", err)
-		case oldHash == hash:
-			res.Version = version
-			return nil
-		default:
-			res.Changed = true
-			version++
-			_, err = tx.Exec(ctx, `UPDATE service_sheets SET title=$2, summary=$3, category=$4, source_category=$5,
-				service_status=$6, status_reason=$7, publication=$8, addressed_html=$9, description_html=$10, how_to_html=$11,
-				needed_html=$12, achieved_html=$13, calendar_html=$14, cost_html=$15, access_html=$16, other_info_html=$17,
-				territorial_scope=$18, legal_sources=$19, official_sources=$20, author=$21, updated_on=$22, content_hash=$23,
-				version=$24, modified_at=now() WHERE id=$1`,
-				id, sh.Title, sh.Summary, sh.Category, sh.SourceCategory, sh.ServiceStatus, sh.StatusReason, sh.Publication,
-				sh.AddressedHTML, sh.DescriptionHTML, sh.HowToHTML, sh.NeededHTML, sh.AchievedHTML, sh.CalendarHTML, sh.CostHTML,
-				sh.AccessHTML, sh.OtherInfoHTML, sh.TerritorialScope, sh.LegalSources, sh.OfficialSources, sh.Author, sh.UpdatedOn,
-				hash, version)
-			if err != nil {
-				return fmt.Errorf("store: update sheet: %w", err)
-			}
+			return SaveResult{}, fmt.Errorf("store: add topic: %w", err)
 		}
-		res.Version = version
-		if _, err := tx.Exec(ctx, `DELETE FROM service_sheet_topics WHERE sheet_id = $1`, id); err != nil {
-			return fmt.Errorf("store: clear topics: %w", err)
-		}
-		for i, t := range sh.Topics {
-			if _, err := tx.Exec(ctx, `INSERT INTO service_sheet_topics (sheet_id, topic_slug, position) VALUES ($1, $2, $3)`, id, t.Slug, i); err != nil {
-				if code, _ := pgCode(err); code == "23503" {
-					return fmt.Errorf("store: topic %q is not in the controlled vocabulary", t.Slug)
-				}
-				return fmt.Errorf("store: add topic: %w", err)
-			}
-		}
-		content, _ := json.Marshal(sh)
-		if _, err := tx.Exec(ctx, `INSERT INTO service_sheet_versions (sheet_id, version, content, changed_by, note) VALUES ($1, $2, $3, $4, $5)`,
-			id, version, content, changedBy, note); err != nil {
-			return fmt.Errorf("store: record version: %w", err)
-		}
-		return nil
-	})
-	return res, err
+	}
+	content, _ := json.Marshal(sh)
+	if _, err := tx.Exec(ctx, `INSERT INTO service_sheet_versions (sheet_id, version, content, changed_by, note) VALUES ($1, $2, $3, $4, $5)`,
+		id, version, content, changedBy, note); err != nil {
+		return SaveResult{}, fmt.Errorf("store: record version: %w", err)
+	}
+	return res, nil
 }
 
 // CountSheets returns how many sheets exist, published or not.

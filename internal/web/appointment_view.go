@@ -103,9 +103,8 @@ func (s *Server) appointmentView(w http.ResponseWriter, r *http.Request) {
 			v.Notice = "Hai spostato l'appuntamento al nuovo orario. Ti abbiamo inviato un'e-mail con i dettagli."
 		}
 	}
-	p := s.bookingPage(w, r, "")
-	p.Title = "Il tuo appuntamento"
-	p.Breadcrumbs = []templates.Crumb{home, {Label: "Il tuo appuntamento"}}
+	p := s.page(w, r, "Il tuo appuntamento", home, templates.Crumb{Label: "Il tuo appuntamento"})
+	p.Section = "prenota"
 	s.render(w, r, http.StatusOK, templates.AppointmentViewPage(p, v))
 }
 

@@ -26,8 +26,17 @@ func check(id string) chromedp.Action[chromedp.Void] {
 func submitStep(t *testing.T, b *browsertest.Browser, ctx context.Context, path, sel string) {
 	t.Helper()
 	b.Run(t, ctx, chromedp.Evaluate[chromedp.Void](`window.__leaving = true`), bookingSubmit(path))
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!window.__leaving && document.readyState === "complete"`)); err != nil {
-		t.Fatalf("after sending %s: %v", path, err)
+	// Evaluating while the browser navigates fails: try again until the
+	// new document answers.
+	for i := 0; ; i++ {
+		ready, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!window.__leaving && document.readyState === "complete"`))
+		if err == nil && ready {
+			break
+		}
+		if i == 200 {
+			t.Fatalf("after sending %s: the next page did not load (%v)", path, err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 	b.Run(t, ctx, chromedp.WaitVisible(chromedp.CSS(sel)))
 }

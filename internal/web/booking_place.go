@@ -18,8 +18,9 @@ type placeChoice struct {
 }
 
 // placeChoices builds step 1 for the Comune with slug comuneSlug (or
-// istat, from the draft) and the preselected office slug. Without a
-// Comune only the preselected office is listed.
+// istat, from the draft) and the preselected office slug: the offices
+// serving the Comune that take bookings online or, without a Comune, the
+// preselected office alone.
 func (s *Server) placeChoices(ctx context.Context, comuneSlug, istat, officeSlug string) (placeChoice, error) {
 	data, err := s.offices.get(ctx)
 	if err != nil {
@@ -58,14 +59,15 @@ func (s *Server) placeChoices(ctx context.Context, comuneSlug, istat, officeSlug
 		}
 		v.NoOffices = len(v.Offices) == 0
 	}
-	if oi, found := data.officeBySlug[officeSlug]; found {
+	// The preselected office is listed alone when no Comune is chosen;
+	// with a Comune it is only checked if it serves it.
+	if oi, found := data.officeBySlug[officeSlug]; found && !ok {
 		if err := add(data.offices[oi]); err != nil {
 			return placeChoice{}, err
 		}
-		if _, bookable := pc.bookable[officeSlug]; bookable {
-			v.Selected = officeSlug
-			v.NoOffices = false
-		}
+	}
+	if _, bookable := pc.bookable[officeSlug]; bookable {
+		v.Selected = officeSlug
 	}
 	return pc, nil
 }

@@ -636,3 +636,49 @@ func TestBooking_CancelAndMoveByPersonalLink(t *testing.T) {
 		t.Errorf("expired link: %d", status)
 	}
 }
+
+func TestBooking_ThirdActiveBookingSameEmail_RefusedWithOfficePhone(t *testing.T) {
+	e := newBookingEnv(t, 1)
+	e.book("", "stessa@example.org")
+	e.book("", "stessa@example.org")
+	body := e.toSlots()
+	resp, _ := e.send("/prenota/data", "/prenota/data", url.Values{"orario": {freeSlots(body)[0]}, "settimana": {weekRE.FindStringSubmatch(body)[1]}})
+	location(t, resp)
+	resp, _ = e.send("/prenota/dettagli", "/prenota/dettagli", url.Values{"motivo": {"Altro"}})
+	location(t, resp)
+	resp, _ = e.send("/prenota/richiedente", "/prenota/richiedente", validApplicant("Stessa@Example.org"))
+	location(t, resp)
+	e.clock.Add(10 * time.Second)
+	resp, body = e.send("/prenota/riepilogo", "/prenota/conferma", nil)
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("third booking: %d", resp.StatusCode)
+	}
+	mustContain(t, "limit", body, "hai già 2 appuntamenti prenotati", "075 111 2222")
+	if n := e.count(`SELECT count(*) FROM appointments`); n != 2 {
+		t.Errorf("%d appointments, want 2", n)
+	}
+}
+
+func TestBooking_TooManySubmissionsFromOneAddress_429(t *testing.T) {
+	e := newBookingEnv(t, 1)
+	for range 20 {
+		if ok, err := e.Store.AllowSubmission(context.Background(), "ip:127.0.0.1", e.clock.Now(), time.Hour, 20); err != nil || !ok {
+			t.Fatalf("AllowSubmission: %v %v", ok, err)
+		}
+	}
+	body := e.toSlots()
+	resp, _ := e.send("/prenota/data", "/prenota/data", url.Values{"orario": {freeSlots(body)[0]}, "settimana": {weekRE.FindStringSubmatch(body)[1]}})
+	location(t, resp)
+	resp, _ = e.send("/prenota/dettagli", "/prenota/dettagli", url.Values{"motivo": {"Altro"}})
+	location(t, resp)
+	resp, _ = e.send("/prenota/richiedente", "/prenota/richiedente", validApplicant("tante@example.org"))
+	location(t, resp)
+	e.clock.Add(10 * time.Second)
+	resp, body = e.send("/prenota/riepilogo", "/prenota/conferma", nil)
+	if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "Troppe richieste") {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	if n := e.count(`SELECT count(*) FROM appointments`); n != 0 {
+		t.Errorf("%d appointments", n)
+	}
+}

@@ -17,6 +17,8 @@ var publicPages = []string{
 	"/dichiarazione-di-accessibilita", "/domande-frequenti", "/segnala-disservizio",
 	"/comuni", "/comuni?q=citta", "/comuni/perugia", "/comuni/citta-di-castello", "/comuni/preci",
 	"/uffici/perugia-ponte-san-giovanni", "/uffici/norcia", "/opendata",
+	// Booking, step 1 (the later steps need a draft: TestBrowser_BookingWithJavaScript).
+	"/prenota", "/prenota?comune=perugia", "/prenota?ufficio=perugia-ponte-san-giovanni", "/prenota?comune=preci",
 }
 
 func TestBrowser_PublicPagesPassAxe(t *testing.T) {
@@ -24,6 +26,9 @@ func TestBrowser_PublicPagesPassAxe(t *testing.T) {
 	e := newTestEnv(t, time.Time{})
 	// The office pages need offices: the demo ones cover every Comune.
 	if err := demo.Seed(context.Background(), e.Store); err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.SeedBooking(context.Background(), e.Store); err != nil {
 		t.Fatal(err)
 	}
 	b.CheckPages(t, e.Server.URL, publicPages)

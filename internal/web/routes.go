@@ -113,6 +113,36 @@ func (s *Server) Handler() http.Handler {
 				r.Route("/uffici/{officeID}", func(r chi.Router) {
 					r.Use(s.loadStaffOffice)
 					r.Get("/", s.staffOffice)
+					// Timetable and booking settings (staff_office_*.go); a
+					// closure or opening of another office is 404 too.
+					r.Get("/orari", s.staffOfficeHours)
+					r.Post("/orari", s.staffOfficeHoursSave)
+					r.Get("/chiusure", s.staffOfficeClosures)
+					r.Post("/chiusure", s.staffOfficeClosureCreate)
+					r.Post("/chiusure/{closureID}/elimina", s.staffOfficeClosureDelete)
+					r.Get("/aperture-straordinarie", s.staffOfficeSpecials)
+					r.Post("/aperture-straordinarie", s.staffOfficeSpecialCreate)
+					r.Post("/aperture-straordinarie/{openingID}/elimina", s.staffOfficeSpecialDelete)
+					r.Get("/prenotazioni/impostazioni", s.staffOfficeBooking)
+					r.Get("/prenotazioni/impostazioni/{professional}", s.staffOfficeBookingForm)
+					r.Post("/prenotazioni/impostazioni/{professional}", s.staffOfficeBookingSave)
+				})
+
+				// Service sheets: administrators and editors (others 403, as
+				// for the administrators' pages).
+				r.Group(func(r chi.Router) {
+					r.Use(s.requireRole(auth.RoleAdmin, auth.RoleEditor))
+					r.Get("/schede", s.staffSheets)
+					r.Get("/schede/nuova", s.staffSheetNew)
+					r.Post("/schede/nuova", s.staffSheetCreate)
+					r.Route("/schede/{slug}", func(r chi.Router) {
+						r.Use(s.loadStaffSheet)
+						r.Get("/", s.staffSheetEdit)
+						r.Post("/", s.staffSheetSave) // save, or preview with azione=anteprima
+						r.Get("/versioni", s.staffSheetVersions)
+						r.Get("/versioni/confronta", s.staffSheetCompare)
+						r.Post("/versioni/{version}/ripristina", s.staffSheetRestore)
+					})
 				})
 
 				// Administrators only.

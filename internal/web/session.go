@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -278,7 +279,7 @@ func safeNext(next string) string {
 	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" || strings.HasPrefix(next, "//") || strings.Contains(next, `\`) {
 		return staffBase
 	}
-	if u.Path != staffBase && !strings.HasPrefix(u.Path, staffBase+"/") {
+	if clean := path.Clean(u.Path); clean != staffBase && !strings.HasPrefix(clean, staffBase+"/") {
 		return staffBase
 	}
 	return next

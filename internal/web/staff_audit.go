@@ -25,12 +25,27 @@ var auditActionLabels = map[string]string{
 	"logout":       "Uscita",
 	"totp_enable":  "Attivazione della verifica in due passaggi",
 	"totp_disable": "Disattivazione della verifica in due passaggi",
+	// Offices (staff_office_*.go).
+	"office_hours":           "Modifica degli orari settimanali",
+	"closure_add":            "Aggiunta di una chiusura",
+	"closure_delete":         "Eliminazione di una chiusura",
+	"special_opening_add":    "Aggiunta di un'apertura straordinaria",
+	"special_opening_delete": "Eliminazione di un'apertura straordinaria",
+	"booking_settings":       "Modifica delle impostazioni di prenotazione",
+	// Service sheets (staff_content*.go).
+	"sheet_create":    "Creazione di una scheda",
+	"sheet_update":    "Modifica di una scheda",
+	"sheet_publish":   "Pubblicazione di una scheda",
+	"sheet_unpublish": "Ritiro di una scheda in bozza",
+	"sheet_restore":   "Ripristino di una versione di una scheda",
 }
 
 // auditEntityLabels name the audited kinds of record.
 var auditEntityLabels = map[string]string{
 	"staff_user": "Account",
 	"office":     "Ufficio",
+	// staff_content*.go
+	"service_sheet": "Scheda di un servizio",
 }
 
 func auditLabel(labels map[string]string, key string) string {

@@ -66,7 +66,7 @@ func staffOfficeView(o store.OfficeOverview) templates.StaffOfficeView {
 	v := templates.StaffOfficeView{
 		Name: o.Name, Seat: o.SeatName, Phone: o.Phone, Email: o.Email, PEC: o.PEC,
 		AccessibilityNotes: o.AccessibilityNotes, HoursNote: o.HoursNote, Comuni: o.Comuni, IsDemo: o.IsDemo,
-		Updated: staffTime(o.UpdatedAt),
+		Updated: staffTime(o.UpdatedAt), Manage: staffOfficeLinks(o.ID),
 	}
 	if o.Address != "" {
 		v.Address = o.Address + ", " + strings.TrimSpace(o.CAP+" "+o.SeatName)

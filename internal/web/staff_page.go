@@ -41,7 +41,8 @@ func (s *Server) staffPage(r *http.Request, title, section string, crumbs ...tem
 		Section:     section,
 	}}
 	if u, ok := staffFrom(ctx); ok {
-		sp.User = &templates.StaffUser{Name: u.DisplayName(), RoleLabel: u.Role.Label(), IsAdmin: u.Role == auth.RoleAdmin}
+		sp.User = &templates.StaffUser{Name: u.DisplayName(), RoleLabel: u.Role.Label(), IsAdmin: u.Role == auth.RoleAdmin,
+			CanEditContent: u.Role == auth.RoleAdmin || u.Role == auth.RoleEditor}
 		sp.Locked = s.mustEnrolTOTP(u.Role, u.TOTPEnabled)
 	}
 	return sp

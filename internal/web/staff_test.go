@@ -783,7 +783,7 @@ func TestStaffLogin_ReturnsToTheRequestedPage(t *testing.T) {
 		t.Fatalf("after login: %q", resp.Header.Get("Location"))
 	}
 	// Never elsewhere.
-	for _, next := range []string{"https://example.com/", "//example.com/", "/servizi", `/\example.com`} {
+	for _, next := range []string{"https://example.com/", "//example.com/", "/servizi", `/\example.com`, "/area-riservata/../servizi"} {
 		b := e.fresh()
 		tok := b.csrf("/area-riservata/login")
 		resp, _ := b.post("/area-riservata/login", url.Values{"email": {"ad@example.org"}, "password": {pw}, "csrf_token": {tok}, "next": {next}})

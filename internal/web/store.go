@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/udc-umbria/portal/internal/booking"
+	"github.com/udc-umbria/portal/internal/hours"
 	"github.com/udc-umbria/portal/internal/store"
 )
 
@@ -44,6 +45,26 @@ type Store interface {
 	OfficeOverview(ctx context.Context, id int64) (store.OfficeOverview, error)
 	ListAudit(ctx context.Context, f store.AuditFilter) ([]store.AuditRecord, int, error)
 	AuditActions(ctx context.Context) ([]string, error)
+
+	// Staff editing an office's timetable and booking settings
+	// (staff_office_*.go); every change is audited.
+	OfficeTimetable(ctx context.Context, officeID int64) (store.OfficeTimetable, error)
+	ReplaceOfficeHours(ctx context.Context, actorID, officeID int64, weekly []hours.Interval) (bool, error)
+	CreateOfficeClosure(ctx context.Context, actorID, officeID int64, c hours.Closure) (int64, error)
+	DeleteOfficeClosure(ctx context.Context, actorID, officeID, closureID int64) (hours.Closure, error)
+	CreateSpecialOpening(ctx context.Context, actorID, officeID int64, so hours.SpecialOpening) (int64, error)
+	DeleteSpecialOpening(ctx context.Context, actorID, officeID, openingID int64) (hours.SpecialOpening, error)
+	UpdateBookingSettings(ctx context.Context, actorID int64, bs store.BookingSettings) error
+
+	// Service sheet editor (staff_content*.go): drafts included, every
+	// save a version, every change audited.
+	SheetForEditing(ctx context.Context, slug string) (store.Sheet, error)
+	ListStaffSheets(ctx context.Context) ([]store.SheetSummary, error)
+	ListTopics(ctx context.Context) ([]store.Topic, error)
+	SaveSheetEdit(ctx context.Context, e store.SheetEdit) (store.SheetEditResult, error)
+	ListSheetVersions(ctx context.Context, sheetID int64) ([]store.SheetVersion, error)
+	SheetAtVersion(ctx context.Context, sheetID int64, version int) (store.Sheet, store.SheetVersion, error)
+	RestoreSheetVersion(ctx context.Context, r store.SheetRestore) (store.SheetEditResult, error)
 
 	// Appointment booking (docs/booking-api.md).
 	BookingSettings(ctx context.Context, officeID int64) ([]store.BookingSettings, error)

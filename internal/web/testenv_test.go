@@ -30,6 +30,9 @@ type testEnv struct {
 	t      testing.TB
 	Store  *store.Store
 	Server *httptest.Server
+	// Web is the portal behind Server, for calls that are not HTTP
+	// requests (the periodic jobs).
+	Web    *web.Server
 	Client *http.Client
 	Now    time.Time
 	// clock is what the server reads as the current time (see setNow);
@@ -76,7 +79,7 @@ func newTestEnv(t testing.TB, now time.Time, opts ...func(*web.Options)) *testEn
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	e.Server, e.Client = ts, client
+	e.Server, e.Client, e.Web = ts, client, srv
 	return e
 }
 

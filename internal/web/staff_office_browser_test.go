@@ -1,0 +1,194 @@
+package web_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/udc-umbria/portal/internal/auth"
+	"github.com/udc-umbria/portal/internal/booking"
+	"github.com/udc-umbria/portal/internal/browsertest"
+	"github.com/udc-umbria/portal/internal/hours"
+)
+
+// staffBrowserLogin logs in through the real form in the tab of ctx.
+func staffBrowserLogin(t *testing.T, b *browsertest.Browser, ctx context.Context, base, email, password string) {
+	t.Helper()
+	b.Run(t, ctx,
+		chromedp.Navigate(base+"/area-riservata/login"),
+		chromedp.SendKeys(chromedp.CSS("#email"), email),
+		chromedp.SendKeys(chromedp.CSS("#password"), password),
+		chromedp.Submit(chromedp.CSS(`form[action="/area-riservata/login"]`)),
+		chromedp.WaitVisible(`//h1[contains(., "Benvenuto")]`),
+	)
+}
+
+// TestBrowser_StaffOfficePagesPassAxe checks every page that edits an
+// office in headless Chromium, at 360 and 1280 px, and each of its forms
+// with errors.
+func TestBrowser_StaffOfficePagesPassAxe(t *testing.T) {
+	b := browsertest.New(t)
+	e := newOfficeEnv(t, nil)
+	id := addTimetableOffice(t, e.Store, staffOfficeSlug, "UdC Orari di prova")
+	ctx := context.Background()
+	day := hours.DateOf(time.Now()).AddDays(3)
+	if _, err := e.Store.CreateOfficeClosure(ctx, 0, id, hours.Closure{From: day, To: day.AddDays(1), Reason: "Chiuso per lavori"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Store.CreateSpecialOpening(ctx, 0, id, hours.SpecialOpening{Date: day.AddDays(3), Start: hours.NewClock(9, 0),
+		End: hours.NewClock(12, 0), Kind: hours.KindWalkIn, Note: "Apertura per il bando"}); err != nil {
+		t.Fatal(err)
+	}
+	_, pw := addStaff(t, e.Store, "op@example.org", auth.RoleOperator, id)
+
+	// No b.Watch on this tab: the forms with errors answer 422 on purpose.
+	tab := b.NewTab(t)
+	b.Run(t, tab, browsertest.SetViewport(360))
+	staffBrowserLogin(t, b, tab, e.Server.URL, "op@example.org", pw)
+	b.CheckPages(t, e.Server.URL, []string{
+		officePath(id, ""),
+		officePath(id, "/orari"),
+		officePath(id, "/chiusure"),
+		officePath(id, "/aperture-straordinarie"),
+		officePath(id, "/prenotazioni/impostazioni"),
+		officePath(id, "/prenotazioni/impostazioni/assistente-sociale"),
+	})
+
+	// Weekly hours: an overlap and an end before the start.
+	b.Run(t, tab,
+		chromedp.Navigate(e.Server.URL+officePath(id, "/orari")),
+		chromedp.SetValue(chromedp.CSS("#fascia-2-giorno"), "1"),
+		chromedp.SetValue(chromedp.CSS("#fascia-2-inizio"), "12:00"),
+		chromedp.SetValue(chromedp.CSS("#fascia-2-fine"), "14:00"),
+		chromedp.SetValue(chromedp.CSS("#fascia-2-tipo"), "accoglienza"),
+		chromedp.SetValue(chromedp.CSS("#fascia-3-giorno"), "2"),
+		chromedp.SetValue(chromedp.CSS("#fascia-3-inizio"), "12:00"),
+		chromedp.SetValue(chromedp.CSS("#fascia-3-fine"), "10:00"),
+	)
+	submitStep(t, b, tab, officePath(id, "/orari"), "#error-summary")
+	b.Axe(t, tab, "weekly hours with errors")
+	// Closures: one in the past.
+	b.Run(t, tab,
+		chromedp.Navigate(e.Server.URL+officePath(id, "/chiusure")),
+		chromedp.SetValue(chromedp.CSS("#dal"), hours.DateOf(time.Now()).AddDays(-2).String()),
+	)
+	submitStep(t, b, tab, officePath(id, "/chiusure"), "#dal-error")
+	b.Axe(t, tab, "closure in the past")
+	// Special openings: nothing filled in.
+	b.Run(t, tab, chromedp.Navigate(e.Server.URL+officePath(id, "/aperture-straordinarie")))
+	submitStep(t, b, tab, officePath(id, "/aperture-straordinarie"), "#data-error")
+	b.Axe(t, tab, "special opening with errors")
+	// Booking settings: bad numbers, no reasons, a window outside the
+	// opening hours (a warning), another too short.
+	b.Run(t, tab,
+		browsertest.SetViewport(1280),
+		chromedp.Navigate(e.Server.URL+officePath(id, "/prenotazioni/impostazioni/educatore")),
+		chromedp.SetValue(chromedp.CSS("#durata"), "5"),
+		chromedp.SetValue(chromedp.CSS("#motivi"), ""),
+		chromedp.SetValue(chromedp.CSS("#fascia-0-giorno"), "5"),
+		chromedp.SetValue(chromedp.CSS("#fascia-0-inizio"), "09:00"),
+		chromedp.SetValue(chromedp.CSS("#fascia-0-fine"), "12:00"),
+		chromedp.SetValue(chromedp.CSS("#fascia-1-giorno"), "1"),
+		chromedp.SetValue(chromedp.CSS("#fascia-1-inizio"), "12:00"),
+		chromedp.SetValue(chromedp.CSS("#fascia-1-fine"), "11:00"),
+	)
+	submitStep(t, b, tab, officePath(id, "/prenotazioni/impostazioni/educatore"), "#error-summary")
+	b.Axe(t, tab, "booking settings with errors and a warning")
+	warning, err := chromedp.Run(tab, chromedp.Evaluate[string](`document.querySelector(".alert-warning")?.innerText ?? ""`))
+	if err != nil || !strings.Contains(warning, "venerdì") {
+		t.Errorf("no warning about Friday: %q %v", warning, err)
+	}
+}
+
+// TestBrowser_OperatorClosesADay_NoSlotsThatDay: an operatore closes the
+// office on a working day that has free slots; at once the office page
+// shows the closure with its reason, and the booking flow offers no slot
+// that day.
+func TestBrowser_OperatorClosesADay_NoSlotsThatDay(t *testing.T) {
+	b := browsertest.New(t)
+	e := newBookingEnv(t, 1)
+	_, pw := addStaff(t, e.Store, "op@example.org", auth.RoleOperator, e.officeID)
+	offices, err := e.Store.ListOffices(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sched hours.Schedule
+	for _, o := range offices {
+		if o.ID == e.officeID {
+			sched = o.Schedule()
+		}
+	}
+	// A working day a few days ahead: within the office page's next days
+	// and the booking horizon.
+	day := hours.DateOf(time.Now()).AddDays(2)
+	for !booking.IsWorkingDay(sched, day) {
+		day = day.AddDays(1)
+	}
+	const reason = "Chiuso per formazione del personale"
+
+	citizen := b.NewTab(t)
+	b.Watch(t, citizen, e.Server.URL)
+	b.Run(t, citizen, browsertest.SetViewport(360))
+	// slotsOn walks the booking flow from the office's link to the step
+	// "Data e orario" and counts the free slots of day in every week.
+	slotsOn := func() int {
+		t.Helper()
+		b.Run(t, citizen, chromedp.Navigate(e.Server.URL+"/prenota?ufficio="+bookingOfficeSlug),
+			chromedp.WaitVisible(chromedp.CSS(`form[action="/prenota/luogo"]`)))
+		submitStep(t, b, citizen, "/prenota/luogo", `label[for="figura-assistente-sociale"]`)
+		b.Run(t, citizen, chromedp.Click(chromedp.CSS(`label[for="figura-assistente-sociale"]`)))
+		submitStep(t, b, citizen, "/prenota/data", `#settimana`)
+		heading, _ := chromedp.Run(citizen, chromedp.Evaluate[string](`document.querySelector(".steppers li.active")?.innerText ?? ""`))
+		if !strings.Contains(heading, "Data e orario") {
+			t.Fatalf("step %q, want Data e orario", heading)
+		}
+		n := 0
+		for week := 0; week < 4; week++ {
+			b.Run(t, citizen, chromedp.Navigate(e.Server.URL+"/prenota/data?settimana="+strconv.Itoa(week)),
+				chromedp.WaitVisible(chromedp.CSS(`#settimana`)))
+			got, err := chromedp.Run(citizen, chromedp.Evaluate[int](`document.querySelectorAll('input[name="orario"]:not([disabled])[value*="/`+
+				day.String()+`T"]').length`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			n += got
+		}
+		return n
+	}
+	if n := slotsOn(); n == 0 {
+		t.Fatalf("no free slot on %s before the closure: pick another day", day)
+	}
+
+	staff := b.NewTab(t)
+	b.Watch(t, staff, e.Server.URL)
+	b.Run(t, staff, browsertest.SetViewport(1280))
+	staffBrowserLogin(t, b, staff, e.Server.URL, "op@example.org", pw)
+	closures := officePath(e.officeID, "/chiusure")
+	b.Run(t, staff,
+		chromedp.Navigate(e.Server.URL+officePath(e.officeID, "")),
+		chromedp.Click(chromedp.CSS(`a[href="`+closures+`"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#dal")),
+		chromedp.SetValue(chromedp.CSS("#dal"), day.String()),
+		chromedp.SendKeys(chromedp.CSS("#motivo"), reason),
+	)
+	submitStep(t, b, staff, closures, `.alert-success`)
+	b.Axe(t, staff, "closures after adding one")
+	flash, _ := chromedp.Run(staff, chromedp.Evaluate[string](`document.querySelector(".alert-success").innerText`))
+	if !strings.Contains(flash, "Chiusura aggiunta: "+day.Italian()) {
+		t.Errorf("flash %q", flash)
+	}
+
+	b.Run(t, staff, chromedp.Navigate(e.Server.URL+"/uffici/"+bookingOfficeSlug),
+		chromedp.WaitVisible(chromedp.CSS(`[data-element="office-next-days"]`)))
+	row, err := chromedp.Run(staff, chromedp.Evaluate[string](`document.querySelector('time[datetime="`+day.String()+
+		`"]')?.closest("tr")?.innerText ?? ""`))
+	if err != nil || !strings.Contains(row, reason) {
+		t.Fatalf("office page, row of %s: %q (%v)", day, row, err)
+	}
+	if n := slotsOn(); n != 0 {
+		t.Fatalf("%d free slots offered on the closed day %s", n, day)
+	}
+}
