@@ -153,14 +153,14 @@ func PrivacyPage(p Page) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<span class=\"text\">Cosa non scrivere nella nota</span></p><p>Nella nota basta indicare in generale di cosa vuoi parlare. Non scrivere dettagli sulla tua salute o su altre situazioni delicate: potrai raccontarli di persona all'assistente sociale o all'educatore.</p></div></div><h3>Per quanto tempo li conserviamo</h3><ul><li>I dati personali della prenotazione sono cancellati 12 mesi dopo la data dell'appuntamento. Restano solo statistiche anonime, per esempio quanti appuntamenti ha avuto ciascun ufficio.</li><li>Se inizi una prenotazione e non la completi, i dati inseriti sono cancellati dopo 24 ore.</li></ul></section><section class=\"mb-5\" id=\"personale\" aria-labelledby=\"personale-title\"><h2 id=\"personale-title\">Account del personale</h2><p>Il personale degli uffici ha un account per gestire orari e appuntamenti del proprio ufficio nell'area riservata. Per questo trattiamo nome, cognome, indirizzo e-mail di lavoro, ufficio e ruolo, per il tempo in cui l'account è attivo. La base giuridica è la stessa del servizio: l'esecuzione di un compito di interesse pubblico (articolo 6, paragrafo 1, lettera e, del Regolamento).</p></section><section class=\"mb-5\" id=\"registri-tecnici\" aria-labelledby=\"registri-tecnici-title\"><h2 id=\"registri-tecnici-title\">Registri tecnici</h2><p>Per il funzionamento e la sicurezza del portale teniamo registri tecnici (log) delle richieste e degli errori. Questi registri non contengono dati personali.</p></section><section class=\"mb-5\" id=\"destinatari\" aria-labelledby=\"destinatari-title\"><h2 id=\"destinatari-title\">A chi comunichiamo i dati</h2><ul><li>Al personale dell'Ufficio della Cittadinanza del Comune o della Zona sociale che hai scelto, che gestisce il tuo appuntamento.</li><li>Al fornitore del servizio di posta elettronica che invia le e-mail di conferma, che agisce come responsabile del trattamento per conto del titolare (articolo 28 del Regolamento).</li></ul><p>I dati non sono diffusi, non sono usati per profilazione o decisioni automatizzate e non sono trasferiti fuori dall'Unione europea.</p></section><section class=\"mb-5\" id=\"cookie\" aria-labelledby=\"cookie-title\"><h2 id=\"cookie-title\">Cookie</h2><p>Il portale usa solo cookie tecnici, necessari a farlo funzionare:</p><ul><li><code>udc_csrf</code>: protegge i moduli da invii fatti da altri siti a tua insaputa (protezione CSRF); si cancella quando chiudi il browser;</li><li>un cookie della bozza di prenotazione, usato solo mentre compili la prenotazione di un appuntamento;</li><li>un cookie di sessione, usato solo dal personale che accede all'area riservata.</li></ul><p>Non usiamo cookie di profilazione, cookie di terze parti né strumenti di statistica (analytics), e il portale non carica contenuti da altri siti. Per i cookie tecnici non serve il consenso: per questo il portale non mostra un banner dei cookie.</p></section><section class=\"mb-5\" id=\"diritti\" aria-labelledby=\"diritti-title\"><h2 id=\"diritti-title\">I tuoi diritti</h2><p>In base agli articoli da 15 a 22 del Regolamento puoi chiedere in ogni momento:</p><ul><li>di sapere se trattiamo tuoi dati e di averne copia (accesso);</li><li>di correggere i dati sbagliati o incompleti (rettifica);</li><li>di cancellare i dati (cancellazione), nei casi previsti dal Regolamento;</li><li>di limitare il trattamento (limitazione);</li><li>di opporti al trattamento per motivi legati alla tua situazione particolare (opposizione).</li></ul><p>Per esercitare i tuoi diritti scrivi al titolare o al Responsabile della protezione dei dati, usando i contatti pubblicati sul <a href=\"")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<span class=\"text\">Cosa non scrivere nella nota</span></p><p>Nella nota basta indicare in generale di cosa vuoi parlare. Non scrivere dettagli sulla tua salute o su altre situazioni delicate: potrai raccontarli di persona all'assistente sociale o all'educatore.</p></div></div><h3>Per quanto tempo li conserviamo</h3><ul><li>I dati personali della prenotazione sono cancellati 12 mesi dopo la data dell'appuntamento. Restano solo statistiche anonime, per esempio quanti appuntamenti ha avuto ciascun ufficio.</li><li>Se inizi una prenotazione e non la completi, i dati inseriti sono cancellati dopo 24 ore.</li></ul></section><section class=\"mb-5\" id=\"personale\" aria-labelledby=\"personale-title\"><h2 id=\"personale-title\">Account del personale</h2><p>Il personale degli uffici ha un account per gestire orari e appuntamenti del proprio ufficio nell'area riservata. Per questo trattiamo nome, cognome, indirizzo e-mail di lavoro, ufficio e ruolo, per il tempo in cui l'account è attivo. La base giuridica è la stessa del servizio: l'esecuzione di un compito di interesse pubblico (articolo 6, paragrafo 1, lettera e, del Regolamento).</p><p>Per proteggere gli account, i tentativi di accesso (l'indirizzo e-mail digitato, l'indirizzo IP e l'esito) sono conservati per 24 ore. Le modifiche fatte dal personale (orari, chiusure, schede, appuntamenti, account) sono registrate in un registro delle attività, con chi le ha fatte e quando.</p></section><section class=\"mb-5\" id=\"registri-tecnici\" aria-labelledby=\"registri-tecnici-title\"><h2 id=\"registri-tecnici-title\">Registri tecnici</h2><p>Per il funzionamento e la sicurezza del portale teniamo registri tecnici (log) delle richieste e degli errori. Questi registri non contengono dati personali.</p></section><section class=\"mb-5\" id=\"destinatari\" aria-labelledby=\"destinatari-title\"><h2 id=\"destinatari-title\">A chi comunichiamo i dati</h2><ul><li>Al personale dell'Ufficio della Cittadinanza del Comune o della Zona sociale che hai scelto, che gestisce il tuo appuntamento.</li><li>Al fornitore del servizio di posta elettronica che invia le e-mail di conferma, che agisce come responsabile del trattamento per conto del titolare (articolo 28 del Regolamento).</li></ul><p>I dati non sono diffusi, non sono usati per profilazione o decisioni automatizzate e non sono trasferiti fuori dall'Unione europea.</p></section><section class=\"mb-5\" id=\"cookie\" aria-labelledby=\"cookie-title\"><h2 id=\"cookie-title\">Cookie</h2><p>Il portale usa solo cookie tecnici, necessari a farlo funzionare:</p><ul><li><code>udc_csrf</code>: protegge i moduli da invii fatti da altri siti a tua insaputa (protezione CSRF); si cancella quando chiudi il browser;</li><li>un cookie della bozza di prenotazione, usato solo mentre compili la prenotazione di un appuntamento;</li><li>un cookie di sessione, usato solo dal personale che accede all'area riservata.</li></ul><p>Non usiamo cookie di profilazione, cookie di terze parti né strumenti di statistica (analytics), e il portale non carica contenuti da altri siti. Per i cookie tecnici non serve il consenso: per questo il portale non mostra un banner dei cookie.</p></section><section class=\"mb-5\" id=\"diritti\" aria-labelledby=\"diritti-title\"><h2 id=\"diritti-title\">I tuoi diritti</h2><p>In base agli articoli da 15 a 22 del Regolamento puoi chiedere in ogni momento:</p><ul><li>di sapere se trattiamo tuoi dati e di averne copia (accesso);</li><li>di correggere i dati sbagliati o incompleti (rettifica);</li><li>di cancellare i dati (cancellazione), nei casi previsti dal Regolamento;</li><li>di limitare il trattamento (limitazione);</li><li>di opporti al trattamento per motivi legati alla tua situazione particolare (opposizione).</li></ul><p>Per esercitare i tuoi diritti scrivi al titolare o al Responsabile della protezione dei dati, usando i contatti pubblicati sul <a href=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var9 string
 				templ_7745c5c3_Var9, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(p.Site.OwnerURL)).ResolveURL(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 173, Col: 172}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 177, Col: 172}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var9)
 				if templ_7745c5c3_Err != nil {
@@ -236,7 +236,7 @@ func LegalNotesPage(p Page) templ.Component {
 				var templ_7745c5c3_Var13 string
 				templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.PortalName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 191, Col: 86}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 195, Col: 86}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var13))
 				if templ_7745c5c3_Err != nil {
@@ -249,7 +249,7 @@ func LegalNotesPage(p Page) templ.Component {
 				var templ_7745c5c3_Var14 string
 				templ_7745c5c3_Var14, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.OwnerName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 191, Col: 119}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 195, Col: 119}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var14))
 				if templ_7745c5c3_Err != nil {
@@ -262,7 +262,7 @@ func LegalNotesPage(p Page) templ.Component {
 				var templ_7745c5c3_Var15 string
 				templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.PortalName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 201, Col: 25}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 205, Col: 25}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var15))
 				if templ_7745c5c3_Err != nil {
@@ -275,7 +275,7 @@ func LegalNotesPage(p Page) templ.Component {
 				var templ_7745c5c3_Var16 string
 				templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.OwnerName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 201, Col: 50}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 205, Col: 50}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var16))
 				if templ_7745c5c3_Err != nil {
@@ -288,7 +288,7 @@ func LegalNotesPage(p Page) templ.Component {
 				var templ_7745c5c3_Var17 string
 				templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.OwnerName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 228, Col: 23}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 232, Col: 23}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var17))
 				if templ_7745c5c3_Err != nil {
@@ -365,7 +365,7 @@ func AccessibilityPage(p Page) templ.Component {
 				var templ_7745c5c3_Var21 string
 				templ_7745c5c3_Var21, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.OwnerName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 251, Col: 22}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 255, Col: 22}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var21))
 				if templ_7745c5c3_Err != nil {
@@ -378,7 +378,7 @@ func AccessibilityPage(p Page) templ.Component {
 				var templ_7745c5c3_Var22 string
 				templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.PortalName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 251, Col: 76}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 255, Col: 76}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var22))
 				if templ_7745c5c3_Err != nil {
@@ -391,7 +391,7 @@ func AccessibilityPage(p Page) templ.Component {
 				var templ_7745c5c3_Var23 string
 				templ_7745c5c3_Var23, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.OwnerName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 279, Col: 73}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 283, Col: 73}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var23))
 				if templ_7745c5c3_Err != nil {
@@ -795,7 +795,7 @@ func faqItem(id, question string) templ.Component {
 		var templ_7745c5c3_Var40 string
 		templ_7745c5c3_Var40, templ_7745c5c3_Err = templruntime.NewAttributeExpression("faq-" + id).Resolve(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 411, Col: 49}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 415, Col: 49}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var40)
 		if templ_7745c5c3_Err != nil {
@@ -808,7 +808,7 @@ func faqItem(id, question string) templ.Component {
 		var templ_7745c5c3_Var41 string
 		templ_7745c5c3_Var41, templ_7745c5c3_Err = templ.JoinStringErrs(question)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 413, Col: 54}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 417, Col: 54}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var41))
 		if templ_7745c5c3_Err != nil {
@@ -886,7 +886,7 @@ func ReportPage(p Page) templ.Component {
 					var templ_7745c5c3_Var45 string
 					templ_7745c5c3_Var45, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("mailto:" + p.Site.ContactEmail)).ResolveURL(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 446, Col: 71}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 450, Col: 71}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var45)
 					if templ_7745c5c3_Err != nil {
@@ -899,7 +899,7 @@ func ReportPage(p Page) templ.Component {
 					var templ_7745c5c3_Var46 string
 					templ_7745c5c3_Var46, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.ContactEmail)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 446, Col: 95}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 450, Col: 95}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var46))
 					if templ_7745c5c3_Err != nil {
@@ -917,7 +917,7 @@ func ReportPage(p Page) templ.Component {
 					var templ_7745c5c3_Var47 string
 					templ_7745c5c3_Var47, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(p.Site.OwnerURL)).ResolveURL(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 451, Col: 76}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 455, Col: 76}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var47)
 					if templ_7745c5c3_Err != nil {
@@ -930,7 +930,7 @@ func ReportPage(p Page) templ.Component {
 					var templ_7745c5c3_Var48 string
 					templ_7745c5c3_Var48, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.OwnerName)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 451, Col: 119}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `info.templ`, Line: 455, Col: 119}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var48))
 					if templ_7745c5c3_Err != nil {
