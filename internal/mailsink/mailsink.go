@@ -91,7 +91,16 @@ func (s *Sink) Close() error {
 	s.closed = true
 	s.mu.Unlock()
 	s.stop()
-	return s.srv.Close()
+	// Close the listener too: if Serve has not started yet, the server
+	// does not know it and would otherwise accept connections afterwards.
+	lnErr := s.ln.Close()
+	if err := s.srv.Close(); err != nil && !errors.Is(err, smtp.ErrServerClosed) {
+		return err
+	}
+	if lnErr != nil && !errors.Is(lnErr, net.ErrClosed) {
+		return lnErr
+	}
+	return nil
 }
 
 // Messages returns every message received so far, oldest first.
