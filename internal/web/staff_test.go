@@ -82,7 +82,7 @@ func newStaffEnv(t testing.TB, o staffOpts) *testEnv {
 	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	e := &testEnv{t: t, Store: st, Server: ts}
+	e := &testEnv{t: t, Store: st, Server: ts, Web: srv}
 	e.Client = newJarClient()
 	return e
 }
