@@ -861,7 +861,7 @@ func StaffClosuresPage(sp StaffPage, v StaffClosuresView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 72, "<h2 class=\"title-xxlarge mt-5\" id=\"nuova-chiusura\">Aggiungi una chiusura</h2>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 72, "<h2 class=\"title-xxlarge mt-5 mb-4\" id=\"nuova-chiusura\">Aggiungi una chiusura</h2>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -991,7 +991,7 @@ func StaffSpecialsPage(sp StaffPage, v StaffSpecialsView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 80, "<h2 class=\"title-xxlarge mt-5\" id=\"nuova-apertura\">Aggiungi un'apertura straordinaria</h2>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 80, "<h2 class=\"title-xxlarge mt-5 mb-4\" id=\"nuova-apertura\">Aggiungi un'apertura straordinaria</h2>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1378,7 +1378,7 @@ func StaffBookingFormPage(sp StaffPage, f StaffBookingForm) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 106, "<div class=\"form-check mb-4\"><input class=\"form-check-input\" type=\"checkbox\" id=\"abilitata\" name=\"abilitata\" value=\"1\"")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 106, "<div class=\"form-check mb-5\"><input class=\"form-check-input\" type=\"checkbox\" id=\"abilitata\" name=\"abilitata\" value=\"1\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1592,7 +1592,7 @@ func StaffBookingFormPage(sp StaffPage, f StaffBookingForm) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 129, "</textarea></div><h2 class=\"title-xxlarge mt-4\" id=\"fasce\">Fasce orarie prenotabili</h2><p>Gli appuntamenti vengono proposti solo dentro queste fasce e dentro l'orario di apertura dell'ufficio. Spunta «Rimuovi» per togliere una fascia, compila le righe vuote per aggiungerne.</p>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 129, "</textarea></div><h2 class=\"title-xxlarge mt-4 mb-3\" id=\"fasce\">Fasce orarie prenotabili</h2><p>Gli appuntamenti vengono proposti solo dentro queste fasce e dentro l'orario di apertura dell'ufficio. Spunta «Rimuovi» per togliere una fascia, compila le righe vuote per aggiungerne.</p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -23,8 +23,6 @@ type StaffOfficeSection struct {
 // Its inputs are named Prefix + "-giorno", "-inizio", "-fine", "-tipo"
 // and "-rimuovi".
 type StaffTimeRow struct {
-	// N is the row's number as people read it, from 1.
-	N int
 	// Legend names the row: "Fascia 2", "Nuova fascia 1".
 	Legend string
 	Prefix string

@@ -5,9 +5,9 @@ const (
 	MaxTitle   = 150
 	MaxSummary = 400
 	MaxReason  = 300
-	// MaxSection bounds one Markdown section. Every section full would
-	// still exceed the 64 KiB request limit, which no real sheet comes
-	// close to.
+	// MaxSection bounds one Markdown section. Nine full sections would
+	// exceed the 64 KiB request limit; real sheets are far shorter (the
+	// imported one is about 3 KB in all).
 	MaxSection = 12000
 	MaxSources = 6000
 	MaxNote    = 200

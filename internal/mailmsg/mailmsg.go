@@ -39,6 +39,10 @@ type Appointment struct {
 	// ManageURL is the citizen's personal link, /appuntamento/{token}, in
 	// full.
 	ManageURL string
+	// ReplacesLink says ManageURL is a new link, issued when the office
+	// wrote, that replaces the one sent before: the message says the old
+	// one no longer works.
+	ReplacesLink bool
 	// BookURL, if set, is offered to book again after a cancellation or a
 	// declined request.
 	BookURL string
@@ -59,6 +63,10 @@ type Message struct {
 // The sentence that leads to the personal link, in every message about an
 // appointment that will take place.
 const manageLead = "Se non puoi venire, annulla o sposta l'appuntamento con il link qui sotto."
+
+// linkReplaced follows the lead to a personal link that replaces the one
+// sent before (Appointment.ReplacesLink).
+const linkReplaced = "Questo link sostituisce quello che ti abbiamo inviato in precedenza, che non funziona più."
 
 // Confirmation is sent as soon as a citizen books: "Appuntamento
 // confermato", or "Richiesta di appuntamento ricevuta" when the office must
@@ -152,16 +160,22 @@ func RequestDeclined(a Appointment, reason string) Message {
 	return v.message("Richiesta di appuntamento non accettata")
 }
 
-// Proposal is sent when the office proposes another time for an
-// appointment or a request: start and end are the proposed times, a holds
-// the current ones.
-func Proposal(a Appointment, start, end time.Time) Message {
+// Proposal is sent when the office moves an appointment or a request to a
+// time it proposes, and confirms it: a holds the new times, oldStart and
+// oldEnd the previous ones. A citizen for whom the new time does not work
+// moves or cancels the appointment with the personal link.
+func Proposal(a Appointment, oldStart, oldEnd time.Time) Message {
 	v := a.view("Ti proponiamo un altro orario")
-	v.Intro = []string{"l'ufficio ti propone un orario diverso per il tuo appuntamento con " + a.Professional.WithArticle() + "."}
-	v.Details = append([]detail{{"Orario proposto", booking.LongSpan(start, end)}, {"Orario attuale", booking.LongSpan(a.Start, a.End)}},
+	v.Intro = []string{"l'ufficio ti propone un orario diverso per il tuo appuntamento con " + a.Professional.WithArticle() +
+		" e lo ha già confermato: se ti va bene, non devi fare nulla."}
+	v.Details = append([]detail{{"Orario proposto", booking.LongSpan(a.Start, a.End)}, {"Orario precedente", booking.LongSpan(oldStart, oldEnd)}},
 		a.details("")...)
-	v.Action = &action{Lead: "Per accettare l'orario proposto, sceglierne un altro o annullare l'appuntamento, usa il link qui sotto.",
-		Label: "Rispondi alla proposta", URL: a.ManageURL}
+	v.Bring = a.WhatToBring
+	if a.ManageURL != "" {
+		v.Action = &action{Lead: a.linkLead("Se l'orario proposto non ti va bene, scegline un altro o annulla l'appuntamento con il link qui sotto."),
+			Label: "Gestisci l'appuntamento", URL: a.ManageURL}
+	}
+	v.Calendar = a.calendarNote(calendarUpdate)
 	return v.message("Proposta di un nuovo orario per il tuo appuntamento")
 }
 
@@ -225,7 +239,15 @@ func (a Appointment) manageAction() *action {
 		// later (the reminder) cannot repeat it.
 		return nil
 	}
-	return &action{Lead: manageLead, Label: "Gestisci l'appuntamento", URL: a.ManageURL}
+	return &action{Lead: a.linkLead(manageLead), Label: "Gestisci l'appuntamento", URL: a.ManageURL}
+}
+
+// linkLead is lead, followed by linkReplaced when the link is a new one.
+func (a Appointment) linkLead(lead string) string {
+	if a.ReplacesLink {
+		return lead + " " + linkReplaced
+	}
+	return lead
 }
 
 func (a Appointment) bookAgain(lead string) *action {

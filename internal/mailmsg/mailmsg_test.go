@@ -52,8 +52,10 @@ func TestMessages(t *testing.T) {
 	noBook := a
 	noBook.BookURL = ""
 
+	newLink := a
+	newLink.ReplacesLink = true
+
 	oldStart, oldEnd := rt(2026, 12, 3, 9, 0), rt(2026, 12, 3, 9, 45)
-	propStart, propEnd := rt(2026, 12, 17, 15, 0), rt(2026, 12, 17, 15, 45)
 
 	tests := []tm{
 		{"confirmation", Confirmation(a), "Appuntamento confermato per giovedì 10 dicembre alle 10:00",
@@ -83,9 +85,14 @@ func TestMessages(t *testing.T) {
 		{"request declined", RequestDeclined(a, "In quel giorno l'ufficio è chiuso."), "Richiesta di appuntamento non accettata",
 			cat(common, []string{when, "non ha potuto accettare", "Messaggio dell'ufficio: In quel giorno l'ufficio è chiuso.", a.BookURL}),
 			[]string{a.ManageURL, "Se non puoi venire"}},
-		{"proposal", Proposal(a, propStart, propEnd), "Proposta di un nuovo orario per il tuo appuntamento",
-			cat(common, []string{a.ManageURL, "Orario proposto: giovedì 17 dicembre 2026, dalle 15:00 alle 15:45",
-				"Orario attuale: " + when, "Per accettare l'orario proposto"}), nil},
+		{"proposal", Proposal(a, oldStart, oldEnd), "Proposta di un nuovo orario per il tuo appuntamento",
+			cat(common, []string{a.ManageURL, "Orario proposto: " + when, "Orario precedente: giovedì 3 dicembre 2026, dalle 9:00 alle 9:45",
+				"lo ha già confermato", "Se l'orario proposto non ti va bene", "Tessera sanitaria", "aggiornare l'appuntamento nel tuo calendario"}),
+			[]string{"sostituisce"}},
+		{"request confirmed, new link", RequestConfirmed(newLink), "Appuntamento confermato per giovedì 10 dicembre alle 10:00",
+			cat(common, manage, []string{"Questo link sostituisce quello che ti abbiamo inviato in precedenza, che non funziona più."}), nil},
+		{"proposal, new link", Proposal(newLink, oldStart, oldEnd), "Proposta di un nuovo orario per il tuo appuntamento",
+			cat(common, []string{a.ManageURL, "Questo link sostituisce quello che ti abbiamo inviato in precedenza"}), nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

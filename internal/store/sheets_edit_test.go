@@ -241,7 +241,9 @@ func TestRestoreSheetVersion_OldContentAsNewVersion_PublicationKept(t *testing.T
 	}
 }
 
-func TestImportScheda_AfterStaffEdits_SameFileStillNoOpOnSecondImport(t *testing.T) {
+// The Markdown field is left out of an imported sheet's JSON, so the
+// content hash of existing sheets did not change with it.
+func TestImportScheda_SameFileAgain_StillNoChange(t *testing.T) {
 	st, _ := seededSheets(t)
 	ctx := context.Background()
 	res, _, err := importer.ImportScheda(ctx, st, bytes.NewReader(scheda.Seed), "import")

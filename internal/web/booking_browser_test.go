@@ -11,7 +11,10 @@ import (
 
 // bookingSubmit is the submit button of the wizard form posting to path.
 func bookingSubmit(path string) chromedp.Action[chromedp.Void] {
-	return chromedp.Click(chromedp.CSS(`form[action="` + path + `"] button[type="submit"]`))
+	// A DOM click rather than a mouse click at coordinates: while fonts
+	// load the layout can shift, and a coordinate click then lands on
+	// another element now and then.
+	return chromedp.Evaluate[chromedp.Void](`document.querySelector('form[action="` + path + `"] button[type="submit"]').click()`)
 }
 
 // check ticks a checkbox or radio by id; Bootstrap Italia draws its own

@@ -126,6 +126,22 @@ func (s *Server) Handler() http.Handler {
 					r.Get("/prenotazioni/impostazioni", s.staffOfficeBooking)
 					r.Get("/prenotazioni/impostazioni/{professional}", s.staffOfficeBookingForm)
 					r.Post("/prenotazioni/impostazioni/{professional}", s.staffOfficeBookingSave)
+					// Appointments (staff_appointments*.go): an appointment of
+					// another office is 404 too.
+					r.Get("/appuntamenti", s.staffAppointments)
+					r.Get("/appuntamenti/giorno", s.staffAppointmentsDay)
+					r.Get("/appuntamenti/esporta.csv", s.staffAppointmentsExport)
+					r.Route("/appuntamenti/{appointmentID}", func(r chi.Router) {
+						r.Use(s.loadStaffAppointment)
+						r.Get("/", s.staffAppointment)
+						r.Post("/conferma", s.staffAppointmentConfirm)
+						r.Post("/rifiuta", s.staffAppointmentDecline)
+						r.Post("/annulla", s.staffAppointmentCancel)
+						r.Post("/svolto", s.staffAppointmentDone)
+						r.Post("/assente", s.staffAppointmentNoShow)
+						r.Get("/proponi", s.staffAppointmentProposeForm)
+						r.Post("/proponi", s.staffAppointmentPropose)
+					})
 				})
 
 				// Service sheets: administrators and editors (others 403, as

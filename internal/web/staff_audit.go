@@ -38,6 +38,14 @@ var auditActionLabels = map[string]string{
 	"sheet_publish":   "Pubblicazione di una scheda",
 	"sheet_unpublish": "Ritiro di una scheda in bozza",
 	"sheet_restore":   "Ripristino di una versione di una scheda",
+	// Appointments (staff_appointments*.go).
+	"appointment_confirm": "Conferma di una richiesta di appuntamento",
+	"appointment_decline": "Rifiuto di una richiesta di appuntamento",
+	"appointment_cancel":  "Annullamento di un appuntamento",
+	"appointment_done":    "Appuntamento segnato come svolto",
+	"appointment_no_show": "Appuntamento segnato come assente",
+	"appointment_propose": "Proposta di un altro orario per un appuntamento",
+	"appointment_export":  "Esportazione degli appuntamenti",
 }
 
 // auditEntityLabels name the audited kinds of record.
@@ -46,6 +54,8 @@ var auditEntityLabels = map[string]string{
 	"office":     "Ufficio",
 	// staff_content*.go
 	"service_sheet": "Scheda di un servizio",
+	// staff_appointments*.go
+	"appointment": "Appuntamento",
 }
 
 func auditLabel(labels map[string]string, key string) string {

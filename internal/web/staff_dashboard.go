@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -67,6 +68,9 @@ func staffOfficeView(o store.OfficeOverview) templates.StaffOfficeView {
 		Name: o.Name, Seat: o.SeatName, Phone: o.Phone, Email: o.Email, PEC: o.PEC,
 		AccessibilityNotes: o.AccessibilityNotes, HoursNote: o.HoursNote, Comuni: o.Comuni, IsDemo: o.IsDemo,
 		Updated: staffTime(o.UpdatedAt), Manage: staffOfficeLinks(o.ID),
+	}
+	if href := staffAppointmentsPath(o.ID); !slices.ContainsFunc(v.Manage, func(l templates.StaffOfficeLink) bool { return l.Href == href }) {
+		v.Manage = append(v.Manage, templates.StaffOfficeLink{Name: "Appuntamenti: richieste, agenda, esportazione", Href: href})
 	}
 	if o.Address != "" {
 		v.Address = o.Address + ", " + strings.TrimSpace(o.CAP+" "+o.SeatName)

@@ -136,7 +136,7 @@ func parseBookingSettingsInput(r *http.Request, p booking.Professional) bookingS
 		Rows:      parseTimeRows(r, false),
 		Errors:    map[string]string{},
 	}
-	windows, _ := keptIntervals(in.Rows)
+	windows, _ := validIntervals(in.Rows)
 	in.Settings = booking.Settings{Professional: p, LengthMinutes: formInt(in.Length), Capacity: formInt(in.Capacity),
 		Windows: windows, MinNoticeWorkingDays: formInt(in.Notice), HorizonDays: formInt(in.Horizon),
 		Mode: booking.Mode(in.Mode), Reasons: formReasons(in.Raw)}
@@ -148,20 +148,20 @@ func parseBookingSettingsInput(r *http.Request, p booking.Professional) bookingS
 // by booking.Settings.Validate and the limit per e-mail address. A
 // professional that is turned off needs no window.
 func (in *bookingSettingsInput) Validate() {
-	_, idx := keptIntervals(in.Rows)
+	// The windows checked are those of the rows right on their own.
+	_, idx := validIntervals(in.Rows)
 	for key, msg := range in.Settings.Validate() {
 		if n, ok := strings.CutPrefix(key, "fasce."); ok {
 			i, err := strconv.Atoi(n)
 			if err != nil || i >= len(idx) {
 				continue
 			}
-			// A row with its own errors already says what is wrong.
-			if row := &in.Rows[idx[i]]; len(row.Errors) == 0 {
-				row.Errors["inizio"] = msg
-			}
+			in.Rows[idx[i]].Errors["inizio"] = msg
 			continue
 		}
-		if key == "fasce" && !in.Enabled {
+		// No window is fine for a professional turned off; and when rows
+		// have errors, those say what is wrong.
+		if key == "fasce" && (!in.Enabled || hasRowErrors(in.Rows)) {
 			continue
 		}
 		in.Errors[key] = msg

@@ -12,16 +12,6 @@ import (
 	"github.com/udc-umbria/portal/templates"
 )
 
-// Messages of the closure and special-opening forms that package hours
-// does not have.
-const (
-	msgBadDate       = "Indicare una data valida, per esempio 8/12/2026."
-	msgClosurePast   = "La chiusura non può terminare nel passato."
-	msgSpecialPast   = "L'apertura straordinaria non può essere in una data passata."
-	msgStartRequired = "Indicare l'orario di inizio."
-	msgEndRequired   = "Indicare l'orario di fine."
-)
-
 // closureInput is the submitted form that adds a closure.
 type closureInput struct {
 	From, To, Reason string

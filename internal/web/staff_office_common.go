@@ -34,6 +34,15 @@ const blankTimeRows = 4
 // maxTimeRows bounds the rows read from a timetable form.
 const maxTimeRows = 100
 
+// Messages of the office forms that package hours does not have.
+const (
+	msgBadDate       = "Indicare una data valida, per esempio 8/12/2026."
+	msgClosurePast   = "La chiusura non può terminare nel passato."
+	msgSpecialPast   = "L'apertura straordinaria non può essere in una data passata."
+	msgStartRequired = "Indicare l'orario di inizio."
+	msgEndRequired   = "Indicare l'orario di fine."
+)
+
 // staffOfficeSections lists the sections of an office, marking current
 // ("" for the office's summary page).
 func staffOfficeSections(officeID int64, current string) []templates.StaffOfficeSection {
@@ -177,7 +186,7 @@ func capitalize(s string) string {
 // timeRow is one row of a timetable form as submitted.
 type timeRow struct {
 	templates.StaffTimeRow
-	// Interval is the row's interval, when the row is complete and valid.
+	// Interval is what the row says; it counts only when Errors is empty.
 	Interval hours.Interval
 	// Blank rows (nothing entered) and removed rows are ignored.
 	Blank bool
@@ -191,7 +200,7 @@ func timeRowPrefix(i int) string { return "fascia-" + strconv.Itoa(i) }
 func storedTimeRows(ivs []hours.Interval, withKind bool) []templates.StaffTimeRow {
 	rows := make([]templates.StaffTimeRow, 0, len(ivs)+blankTimeRows)
 	for i, iv := range ivs {
-		row := templates.StaffTimeRow{N: i + 1, Legend: "Fascia " + strconv.Itoa(i+1), Prefix: timeRowPrefix(i), Existing: true,
+		row := templates.StaffTimeRow{Legend: "Fascia " + strconv.Itoa(i+1), Prefix: timeRowPrefix(i), Existing: true,
 			Day: strconv.Itoa(int(iv.Weekday)), Start: iv.Start.String(), End: clockValue(iv.End)}
 		if withKind {
 			row.Kind = string(iv.Kind)
@@ -211,7 +220,7 @@ func appendBlankRows(rows []templates.StaffTimeRow) []templates.StaffTimeRow {
 	}
 	for range blankTimeRows {
 		n := len(rows)
-		rows = append(rows, templates.StaffTimeRow{N: n + 1, Legend: "Nuova fascia " + strconv.Itoa(n-stored+1), Prefix: timeRowPrefix(n)})
+		rows = append(rows, templates.StaffTimeRow{Legend: "Nuova fascia " + strconv.Itoa(n-stored+1), Prefix: timeRowPrefix(n)})
 	}
 	return rows
 }
@@ -226,7 +235,7 @@ func parseTimeRows(r *http.Request, withKind bool) []timeRow {
 	stored, added := 0, 0
 	for i := range n {
 		p := timeRowPrefix(i)
-		row := timeRow{StaffTimeRow: templates.StaffTimeRow{N: i + 1, Prefix: p, Errors: map[string]string{},
+		row := timeRow{StaffTimeRow: templates.StaffTimeRow{Prefix: p, Errors: map[string]string{},
 			Existing: r.PostFormValue(p+"-esistente") == "1",
 			Day:      strings.TrimSpace(r.PostFormValue(p + "-giorno")),
 			Start:    strings.TrimSpace(r.PostFormValue(p + "-inizio")),
@@ -263,13 +272,13 @@ func checkTimeRow(row *templates.StaffTimeRow, withKind bool) hours.Interval {
 	var startOK, endOK bool
 	switch iv.Start, startOK = parseFormClock(row.Start); {
 	case row.Start == "":
-		row.Errors["inizio"] = "Indicare l'orario di inizio."
+		row.Errors["inizio"] = msgStartRequired
 	case !startOK || iv.Start >= hours.EndOfDay:
 		row.Errors["inizio"] = string(hours.ErrStart)
 	}
 	switch iv.End, endOK = parseFormEnd(row.End); {
 	case row.End == "":
-		row.Errors["fine"] = "Indicare l'orario di fine."
+		row.Errors["fine"] = msgEndRequired
 	case !endOK:
 		row.Errors["fine"] = string(hours.ErrEnd)
 	}
@@ -280,7 +289,13 @@ func checkTimeRow(row *templates.StaffTimeRow, withKind bool) hours.Interval {
 			row.Errors["tipo"] = string(hours.ErrKind)
 		}
 	}
-	if len(row.Errors) == 0 {
+	// The order of the times is checked also when another field is
+	// wrong, so that one submission shows every problem.
+	switch {
+	case row.Errors["inizio"] != "" || row.Errors["fine"] != "":
+	case iv.End <= iv.Start:
+		row.Errors["fine"] = string(hours.ErrOrder)
+	case len(row.Errors) == 0:
 		if err := iv.Validate(); err != nil {
 			row.Errors["fine"] = err.Error()
 		}
@@ -288,8 +303,8 @@ func checkTimeRow(row *templates.StaffTimeRow, withKind bool) hours.Interval {
 	return iv
 }
 
-// timeRowsView returns the rows for the form again, with blankTimeRows
-// empty rows at the end if the submitted ones had fewer.
+// timeRowsView returns the submitted rows for the form again, adding
+// blankTimeRows empty rows when the form ended without one.
 func timeRowsView(rows []timeRow) []templates.StaffTimeRow {
 	out := make([]templates.StaffTimeRow, 0, len(rows)+blankTimeRows)
 	trailingBlank := 0
@@ -335,13 +350,14 @@ func hasRowErrors(rows []timeRow) bool {
 	return false
 }
 
-// keptIntervals returns the intervals of the rows that are neither blank
-// nor removed, and for each the index of its row.
-func keptIntervals(rows []timeRow) ([]hours.Interval, []int) {
+// validIntervals returns the intervals of the rows that are neither blank
+// nor removed and have no error, and for each the index of its row. When
+// no row has an error, these are all the intervals the form keeps.
+func validIntervals(rows []timeRow) ([]hours.Interval, []int) {
 	var ivs []hours.Interval
 	var idx []int
 	for i, row := range rows {
-		if !row.Blank {
+		if !row.Blank && len(row.Errors) == 0 {
 			ivs = append(ivs, row.Interval)
 			idx = append(idx, i)
 		}

@@ -31,17 +31,17 @@ func (s *Server) staffOfficeHoursSave(w http.ResponseWriter, r *http.Request) {
 	o := staffOfficeFrom(r.Context())
 	me, _ := staffFrom(r.Context())
 	rows := parseTimeRows(r, true)
-	weekly, idx := keptIntervals(rows)
-	if !hasRowErrors(rows) {
-		// The message names both intervals; it sits on the later row.
-		for _, ov := range hours.FindOverlaps(weekly) {
-			if i := idx[ov.Second]; rows[i].Errors["inizio"] == "" {
-				rows[i].Errors["inizio"] = ov.Message
-			}
+	// Overlaps among the rows that are right on their own; the message
+	// names both intervals and sits on the later row.
+	valid, idx := validIntervals(rows)
+	for _, ov := range hours.FindOverlaps(valid) {
+		if i := idx[ov.Second]; rows[i].Errors["inizio"] == "" {
+			rows[i].Errors["inizio"] = ov.Message
 		}
 	}
 	var problem string
 	if !hasRowErrors(rows) {
+		weekly, _ := validIntervals(rows)
 		changed, err := s.store.ReplaceOfficeHours(r.Context(), me.ID, o.ID, weekly)
 		msg, isRule := constraintMessage(err)
 		switch {

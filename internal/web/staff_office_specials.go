@@ -19,6 +19,7 @@ type specialInput struct {
 	Errors                       map[string]string
 }
 
+// parseSpecialInput reads the form.
 func parseSpecialInput(r *http.Request) specialInput {
 	return specialInput{
 		Date:   strings.TrimSpace(r.PostFormValue("data")),

@@ -279,6 +279,22 @@ func TestStaffOfficeHours_InvalidRows_422WithMessagesAndNothingStored(t *testing
 			}
 		})
 	}
+	// One submission shows every problem: a row's missing kind does not
+	// hide its times in the wrong order, nor an overlap between two other
+	// rows.
+	_, body := e.post(officePath(id, "/orari"), hoursRows(tok,
+		[]string{"2", "13:00", "09:00", ""},
+		[]string{"1", "09:00", "13:00", "accoglienza"},
+		[]string{"1", "12:00", "14:00", "accoglienza"}))
+	for field, want := range map[string]string{
+		"fascia-0-tipo":   string(hours.ErrKind),
+		"fascia-0-fine":   string(hours.ErrOrder),
+		"fascia-2-inizio": "Le fasce 9:00–13:00 e 12:00–14:00 di lunedì (Accoglienza) si sovrappongono.",
+	} {
+		if got := fieldError(body, field); got != want {
+			t.Errorf("all at once, %s: %q, want %q", field, got, want)
+		}
+	}
 	if n := auditCount(t, e.Store, id, "office_hours"); n != 0 {
 		t.Errorf("%d audit entries", n)
 	}

@@ -82,6 +82,16 @@ type Store interface {
 	MoveAppointment(ctx context.Context, id int64, start, end time.Time, capacity int, now time.Time,
 		afterUpdate func(ctx context.Context, tx pgx.Tx, a store.Appointment) error) (store.Appointment, error)
 	AllowSubmission(ctx context.Context, key string, now time.Time, window time.Duration, max int) (bool, error)
+
+	// Staff handling an office's appointments (staff_appointments*.go):
+	// scoped to the office, every change audited. Inside the
+	// transactions the web layer also calls store.ConfirmProposal and
+	// store.RotateManageToken.
+	OfficeAppointments(ctx context.Context, f store.AppointmentFilter) ([]store.Appointment, error)
+	OfficeAppointment(ctx context.Context, officeID, id int64) (store.Appointment, error)
+	ExportOfficeAppointments(ctx context.Context, actorID int64, f store.AppointmentFilter) ([]store.Appointment, error)
+	ChangeAppointmentStatus(ctx context.Context, c store.StatusChange,
+		afterUpdate func(ctx context.Context, tx pgx.Tx, a store.Appointment) error) (store.Appointment, error)
 }
 
 var _ Store = (*store.Store)(nil)
