@@ -1,0 +1,79 @@
+package web_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/udc-umbria/portal/internal/jobs"
+	"github.com/udc-umbria/portal/internal/mail"
+	"github.com/udc-umbria/portal/internal/mailsink"
+)
+
+// TestBooking_ConfirmationArrivesAtTheSMTPServer books through HTTP and
+// lets a real job-queue worker deliver the queued confirmation over SMTP
+// to the in-process sink, then reads the real message: subject, text with
+// the booking code and personal link, HTML, and the .ics attachment.
+func TestBooking_ConfirmationArrivesAtTheSMTPServer(t *testing.T) {
+	e := newBookingEnv(t, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	sink, err := mailsink.Start(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sender, err := mail.NewSMTPSender(sink.URL(), "Uffici della Cittadinanza <noreply@example.org>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	worker, err := jobs.New(e.Store.Pool(), jobs.Options{Sender: sender})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := worker.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer worker.Stop(context.Background())
+
+	e.book("", "giulia.verdi@example.org")
+	got, err := sink.WaitFor(ctx, 1)
+	if err != nil {
+		t.Fatalf("no message reached the SMTP server: %v", err)
+	}
+	m := got[0]
+	if len(m.To) != 1 || m.To[0] != "giulia.verdi@example.org" {
+		t.Errorf("recipients %v", m.To)
+	}
+	var code string
+	if err := e.Store.Pool().QueryRow(ctx, `SELECT code FROM appointments`).Scan(&code); err != nil {
+		t.Fatal(err)
+	}
+	text := m.TextBody()
+	for _, want := range []string{code, "/appuntamento/", "Ufficio della Cittadinanza di prova"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text body lacks %q", want)
+		}
+	}
+	if !strings.Contains(m.HTMLBody(), code) {
+		t.Error("HTML body lacks the booking code")
+	}
+	parts, err := m.Parts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ics string
+	for _, p := range parts {
+		if strings.HasSuffix(p.Filename, ".ics") {
+			ics = string(p.Body)
+		}
+	}
+	for _, want := range []string{"BEGIN:VCALENDAR", "TZID=Europe/Rome", "UID:", "SEQUENCE:0"} {
+		if !strings.Contains(ics, want) {
+			t.Errorf(".ics attachment lacks %q", want)
+		}
+	}
+	if m.Subject() == "" || strings.Contains(m.Subject(), "Giulia") {
+		t.Errorf("subject %q: must exist and carry no personal data", m.Subject())
+	}
+}
