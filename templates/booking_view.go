@@ -301,3 +301,15 @@ func telHref(phone string) string {
 	}
 	return b.String()
 }
+
+// Where is the address with the town, "Via Solferino, 22, 06046 Norcia
+// (PG)", leaving out whichever part is unknown.
+func (o BookingOffice) Where() string {
+	switch {
+	case o.Address == "":
+		return o.Town
+	case o.Town == "":
+		return o.Address
+	}
+	return o.Address + ", " + o.Town
+}
