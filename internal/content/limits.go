@@ -12,3 +12,10 @@ const (
 	MaxSources = 6000
 	MaxNote    = 200
 )
+
+// Limits of the FAQ editor, in characters; the database checks them too
+// (migrations/00005_faq.sql).
+const (
+	MaxFAQQuestion = 300
+	MaxFAQAnswer   = 12000
+)

@@ -33,7 +33,8 @@ var markdown = goldmark.New(
 
 // Render turns the Markdown a member of staff wrote into the HTML of a
 // sheet section, passed through scheda.Sanitize: only paragraphs, lists,
-// bold, italic, line breaks and http, https and mailto links survive.
+// bold, italic, line breaks and http, https and mailto links (or links to
+// a path of this site, such as "/comuni") survive.
 // Headings become bold paragraphs, since the sections sit under the page's
 // own headings. Text that renders to nothing (only spaces, or only tags)
 // gives "".

@@ -140,3 +140,11 @@ func FuzzRender_NeverLetsScriptThrough(f *testing.F) {
 		}
 	})
 }
+
+func TestRender_SiteLinksKept_OtherRelativeAndScriptLinksDropped(t *testing.T) {
+	got := Render("[uffici](/comuni) [altrove](//evil.example/x) [trappola](javascript:alert(1)) [pagina](prenota)")
+	want := `<p><a href="/comuni" rel="noopener">uffici</a> altrove trappola pagina</p>`
+	if got != want {
+		t.Errorf("Render = %q, want %q", got, want)
+	}
+}

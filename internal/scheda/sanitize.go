@@ -15,18 +15,26 @@ import (
 var policy = func() *bluemonday.Policy {
 	p := bluemonday.NewPolicy()
 	p.AllowElements("p", "ul", "ol", "li", "b", "strong", "i", "em", "br")
-	p.AllowAttrs("href").OnElements("a")
+	// Relative links are allowed only as paths of this site ("/comuni"):
+	// the regexp refuses "//host" and "/\\host", which browsers read as
+	// another site, and "#", "?x" or "page" relative to the current one.
+	p.AllowAttrs("href").Matching(allowedHref).OnElements("a")
 	p.AllowURLSchemes("http", "https", "mailto")
 	p.RequireParseableURLs(true)
-	p.AllowRelativeURLs(false)
+	p.AllowRelativeURLs(true)
 	// Stripped block tags (div, h2, td…) would otherwise glue words together.
 	p.AddSpaceWhenStrippingTag(true)
 	return p
 }()
 
+// allowedHref is what an href may start with: an allowed scheme, or a
+// single slash followed by anything but a slash or backslash (a path of
+// this site).
+var allowedHref = regexp.MustCompile(`^(?i:https?:|mailto:|/(?:$|[^/\\]))`)
+
 // Sanitize returns html reduced to basic formatting: p, ul, ol, li, b,
-// strong, i, em, br, and a with an http, https or mailto href (given
-// rel="noopener"). Every other element is dropped, keeping its text except
+// strong, i, em, br, and a with an http, https or mailto href or a path of
+// this site such as "/comuni" (given rel="noopener"). Every other element is dropped, keeping its text except
 // for script, style and the like; every other attribute — style, class,
 // on* handlers — is dropped. Whitespace is collapsed and empty paragraphs
 // and list items are removed. Use it on every piece of HTML that did not come

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/udc-umbria/portal/templates"
 )
@@ -21,11 +22,21 @@ func (s *Server) accessibilityPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, templates.AccessibilityPage(p))
 }
 
+// faqPage shows the published questions, as staff edited them.
 func (s *Server) faqPage(w http.ResponseWriter, r *http.Request) {
+	items, err := s.store.ListFAQ(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	entries := make([]templates.FAQEntry, 0, len(items))
+	for _, it := range items {
+		entries = append(entries, templates.FAQEntry{Anchor: strconv.FormatInt(it.ID, 10), Question: it.Question, AnswerHTML: it.AnswerHTML})
+	}
 	p := s.page(w, r, "Domande frequenti", home, templates.Crumb{Label: "Domande frequenti"})
 	p.Section = "faq"
 	p.Rating = s.ratingFor(r, "Quanto sono chiare le informazioni su questa pagina?")
-	s.render(w, r, http.StatusOK, templates.FAQPage(p))
+	s.render(w, r, http.StatusOK, templates.FAQPage(p, entries))
 }
 
 func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {

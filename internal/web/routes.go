@@ -144,8 +144,8 @@ func (s *Server) Handler() http.Handler {
 					})
 				})
 
-				// Service sheets: administrators and editors (others 403, as
-				// for the administrators' pages).
+				// Service sheets and FAQ: administrators and editors (others
+				// 403, as for the administrators' pages).
 				r.Group(func(r chi.Router) {
 					r.Use(s.requireRole(auth.RoleAdmin, auth.RoleEditor))
 					r.Get("/schede", s.staffSheets)
@@ -158,6 +158,18 @@ func (s *Server) Handler() http.Handler {
 						r.Get("/versioni", s.staffSheetVersions)
 						r.Get("/versioni/confronta", s.staffSheetCompare)
 						r.Post("/versioni/{version}/ripristina", s.staffSheetRestore)
+					})
+					// Frequently asked questions (staff_faq*.go).
+					r.Get("/faq", s.staffFAQ)
+					r.Get("/faq/nuova", s.staffFAQNew)
+					r.Post("/faq/nuova", s.staffFAQCreate)
+					r.Route("/faq/{faqID}", func(r chi.Router) {
+						r.Use(s.loadStaffFAQ)
+						r.Get("/", s.staffFAQEdit)
+						r.Post("/", s.staffFAQSave)
+						r.Post("/su", s.staffFAQMoveUp)
+						r.Post("/giu", s.staffFAQMoveDown)
+						r.Post("/elimina", s.staffFAQDelete)
 					})
 				})
 

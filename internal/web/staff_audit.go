@@ -38,6 +38,11 @@ var auditActionLabels = map[string]string{
 	"sheet_publish":   "Pubblicazione di una scheda",
 	"sheet_unpublish": "Ritiro di una scheda in bozza",
 	"sheet_restore":   "Ripristino di una versione di una scheda",
+	// Frequently asked questions (staff_faq*.go).
+	"faq_create": "Aggiunta di una domanda frequente",
+	"faq_update": "Modifica di una domanda frequente",
+	"faq_delete": "Eliminazione di una domanda frequente",
+	"faq_move":   "Spostamento di una domanda frequente",
 	// Appointments (staff_appointments*.go).
 	"appointment_confirm": "Conferma di una richiesta di appuntamento",
 	"appointment_decline": "Rifiuto di una richiesta di appuntamento",
@@ -54,6 +59,8 @@ var auditEntityLabels = map[string]string{
 	"office":     "Ufficio",
 	// staff_content*.go
 	"service_sheet": "Scheda di un servizio",
+	// staff_faq*.go
+	"faq_item": "Domanda frequente",
 	// staff_appointments*.go
 	"appointment": "Appuntamento",
 }

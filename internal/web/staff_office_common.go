@@ -91,8 +91,8 @@ func (s *Server) officeSaved(w http.ResponseWriter, r *http.Request, o store.Off
 	http.Redirect(w, r, staffOfficePath(o.ID)+section, http.StatusSeeOther)
 }
 
-// officeSubID reads the id of a closure or special opening from the URL;
-// false for anything that is not a positive number.
+// officeSubID reads the id of a closure, a special opening or an FAQ
+// question from the URL; false for anything that is not a positive number.
 func officeSubID(r *http.Request, param string) (int64, bool) {
 	id, err := strconv.ParseInt(chi.URLParam(r, param), 10, 64)
 	return id, err == nil && id > 0

@@ -66,6 +66,16 @@ type Store interface {
 	SheetAtVersion(ctx context.Context, sheetID int64, version int) (store.Sheet, store.SheetVersion, error)
 	RestoreSheetVersion(ctx context.Context, r store.SheetRestore) (store.SheetEditResult, error)
 
+	// Frequently asked questions: the public page and their editor
+	// (staff_faq*.go); every change audited.
+	ListFAQ(ctx context.Context) ([]store.FAQItem, error)
+	ListStaffFAQ(ctx context.Context) ([]store.FAQItem, error)
+	FAQItemByID(ctx context.Context, id int64) (store.FAQItem, error)
+	CreateFAQItem(ctx context.Context, actorID int64, e store.FAQEdit) (store.FAQItem, error)
+	UpdateFAQItem(ctx context.Context, actorID, id int64, e store.FAQEdit) (bool, error)
+	DeleteFAQItem(ctx context.Context, actorID, id int64) (store.FAQItem, error)
+	MoveFAQItem(ctx context.Context, actorID, id int64, up bool) (bool, error)
+
 	// Appointment booking (docs/booking-api.md).
 	BookingSettings(ctx context.Context, officeID int64) ([]store.BookingSettings, error)
 	TakenSeats(ctx context.Context, officeID int64, p booking.Professional, from, to time.Time) (map[time.Time]int, error)
