@@ -24,6 +24,15 @@ type BookingFrame struct {
 	// FromSummary is set when the step was opened with "Modifica" from the
 	// summary: saving returns there.
 	FromSummary bool
+	// Demo is set when the page shows a demo office: the layout then
+	// carries the "Dati dimostrativi" notice.
+	Demo bool
+}
+
+// withDemo turns on the layout's demo notice when the frame asks for it.
+func withDemo(p Page, demo bool) Page {
+	p.Demo = p.Demo || demo
+	return p
 }
 
 // BookingError is one entry of an error summary: the message and the id of

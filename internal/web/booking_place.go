@@ -15,6 +15,8 @@ type placeChoice struct {
 	view templates.BookingPlace
 	// bookable are the offices shown, by slug.
 	bookable map[string]store.Office
+	// demo is set when a demo office is listed.
+	demo bool
 }
 
 // placeChoices builds step 1 for the Comune with slug comuneSlug (or
@@ -47,6 +49,7 @@ func (s *Server) placeChoices(ctx context.Context, comuneSlug, istat, officeSlug
 		}
 		pc.bookable[o.Slug] = o
 		v.Offices = append(v.Offices, bookingOffice(o))
+		pc.demo = pc.demo || o.IsDemo
 		return nil
 	}
 	if ok {
@@ -124,6 +127,7 @@ func (s *Server) bookingPlace(w http.ResponseWriter, r *http.Request) {
 		wz = &wizard{draft: d, fromSummary: q.Get("da") == fromSummary}
 	}
 	pc.view.Frame = s.frame(wz, stepPlace)
+	pc.view.Frame.Demo = pc.view.Frame.Demo || pc.demo
 	s.render(w, r, http.StatusOK, templates.BookingPlacePage(s.bookingPage(w, r, "Luogo"), pc.view))
 }
 
@@ -150,6 +154,8 @@ func (s *Server) bookingPlaceSave(w http.ResponseWriter, r *http.Request) {
 			wz = &wizard{draft: d, fromSummary: fromSum}
 		}
 		pc.view.Frame = s.frame(wz, stepPlace)
+		pc.view.Frame.Demo = pc.view.Frame.Demo || pc.demo
+		pc.view.Frame.Demo = pc.view.Frame.Demo || pc.demo
 		pc.view.Error = "Scegli l'ufficio presso cui vuoi l'appuntamento."
 		target := "comune"
 		if len(pc.view.Offices) > 0 {

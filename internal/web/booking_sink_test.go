@@ -77,3 +77,29 @@ func TestBooking_ConfirmationArrivesAtTheSMTPServer(t *testing.T) {
 		t.Errorf("subject %q: must exist and carry no personal data", m.Subject())
 	}
 }
+
+// TestBooking_DemoOffice_PageWideNotice: every wizard page that shows a
+// demo office carries the "Dati dimostrativi" banner; a real office's
+// pages do not.
+func TestBooking_DemoOffice_PageWideNotice(t *testing.T) {
+	e := newBookingEnv(t, 1)
+	_, body := e.get("/prenota?ufficio=" + bookingOfficeSlug)
+	if strings.Contains(body, "demo-banner") {
+		t.Error("a real office must not carry the demo notice")
+	}
+	if _, err := e.Store.Pool().Exec(context.Background(), `UPDATE offices SET is_demo = true`); err != nil {
+		t.Fatal(err)
+	}
+	// The change reaches the office cache through LISTEN/NOTIFY.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, body = e.get("/prenota?ufficio=" + bookingOfficeSlug)
+		if strings.Contains(body, "demo-banner") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("step 1 with a demo office lacks the demo notice")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

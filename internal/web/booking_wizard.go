@@ -212,6 +212,7 @@ func (s *Server) frame(wz *wizard, step int) templates.BookingFrame {
 	if wz == nil {
 		return f
 	}
+	f.Demo = wz.office.IsDemo
 	f.FromSummary = wz.fromSummary && step < stepSummary
 	if f.FromSummary {
 		f.Back = bookingStepPaths[stepSummary-1]
