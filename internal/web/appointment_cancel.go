@@ -13,12 +13,8 @@ import (
 
 // appointmentCancelForm asks the citizen to confirm the cancellation.
 func (s *Server) appointmentCancelForm(w http.ResponseWriter, r *http.Request) {
-	la, ok := s.openAppointment(w, r)
+	la, ok := s.openChangeableAppointment(w, r)
 	if !ok {
-		return
-	}
-	if !s.canChange(la.appt) {
-		http.Redirect(w, r, la.base, http.StatusSeeOther)
 		return
 	}
 	s.render(w, r, http.StatusOK, templates.AppointmentCancelPage(s.appointmentPageMeta(w, r, la, "Annulla appuntamento"), s.appointmentPage(la)))
@@ -28,12 +24,8 @@ func (s *Server) appointmentCancelForm(w http.ResponseWriter, r *http.Request) {
 // the calendar cancellation (METHOD:CANCEL, SEQUENCE bumped) in the same
 // transaction.
 func (s *Server) appointmentCancel(w http.ResponseWriter, r *http.Request) {
-	la, ok := s.openAppointment(w, r)
+	la, ok := s.openChangeableAppointment(w, r)
 	if !ok {
-		return
-	}
-	if !s.canChange(la.appt) {
-		http.Redirect(w, r, la.base, http.StatusSeeOther)
 		return
 	}
 	_, err := s.store.CancelAppointment(r.Context(), la.appt.ID, "", func(ctx context.Context, tx pgx.Tx, a store.Appointment) error {

@@ -59,12 +59,8 @@ func (s *Server) renderMove(w http.ResponseWriter, r *http.Request, la linkedApp
 // appointmentMoveForm shows the free times of the same office and
 // professional (?settimana=N pages by week).
 func (s *Server) appointmentMoveForm(w http.ResponseWriter, r *http.Request) {
-	la, ok := s.openAppointment(w, r)
+	la, ok := s.openChangeableAppointment(w, r)
 	if !ok {
-		return
-	}
-	if !s.canChange(la.appt) {
-		http.Redirect(w, r, la.base, http.StatusSeeOther)
 		return
 	}
 	s.renderMove(w, r, la, r.URL.Query().Get("settimana"), http.StatusOK, "")
@@ -74,12 +70,8 @@ func (s *Server) appointmentMoveForm(w http.ResponseWriter, r *http.Request) {
 // secures the new seat before freeing the old one, and the e-mail with the
 // updated calendar entry is queued in the same transaction.
 func (s *Server) appointmentMove(w http.ResponseWriter, r *http.Request) {
-	la, ok := s.openAppointment(w, r)
+	la, ok := s.openChangeableAppointment(w, r)
 	if !ok {
-		return
-	}
-	if !s.canChange(la.appt) {
-		http.Redirect(w, r, la.base, http.StatusSeeOther)
 		return
 	}
 	week := r.PostFormValue("settimana")

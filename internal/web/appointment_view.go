@@ -30,6 +30,21 @@ type linkedAppointment struct {
 // manageURL is the personal link in full, for e-mails.
 func (s *Server) manageURL(token string) string { return s.cfg.BaseURL + "/appuntamento/" + token }
 
+// openChangeableAppointment is openAppointment for the cancel and move
+// pages: an appointment that can no longer change sends the citizen back
+// to its page.
+func (s *Server) openChangeableAppointment(w http.ResponseWriter, r *http.Request) (linkedAppointment, bool) {
+	la, ok := s.openAppointment(w, r)
+	if !ok {
+		return la, false
+	}
+	if !s.canChange(la.appt) {
+		http.Redirect(w, r, la.base, http.StatusSeeOther)
+		return la, false
+	}
+	return la, true
+}
+
 // openAppointment loads the appointment of the request's token. When it
 // returns false it has already answered: "link not valid" (404) or an
 // error page.
