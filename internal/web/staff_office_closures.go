@@ -1,14 +1,12 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/udc-umbria/portal/internal/hours"
-	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/templates"
 )
 
@@ -122,23 +120,8 @@ func (s *Server) staffOfficeClosureCreate(w http.ResponseWriter, r *http.Request
 // staffOfficeClosureDelete deletes a closure of the office; a closure of
 // another office, or none, is 404.
 func (s *Server) staffOfficeClosureDelete(w http.ResponseWriter, r *http.Request) {
-	o := staffOfficeFrom(r.Context())
-	me, _ := staffFrom(r.Context())
-	id, ok := officeSubID(r, "closureID")
-	if !ok {
-		s.staffNotFound(w, r)
-		return
-	}
-	c, err := s.store.DeleteOfficeClosure(r.Context(), me.ID, o.ID, id)
-	if errors.Is(err, store.ErrNotFound) {
-		s.staffNotFound(w, r)
-		return
-	}
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	s.officeSaved(w, r, o, officeClosuresPath, "Chiusura eliminata: "+closureSentence(c)+".")
+	deleteOfficeItem(s, w, r, "closureID", officeClosuresPath, s.store.DeleteOfficeClosure,
+		func(c hours.Closure) string { return "Chiusura eliminata: " + closureSentence(c) + "." })
 }
 
 // closureSentence says when a closure is, inside a sentence.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -377,4 +378,29 @@ func closureWhen(c hours.Closure) string {
 func professionalParam(r *http.Request) (booking.Professional, bool) {
 	p := booking.Professional(chi.URLParam(r, "professional"))
 	return p, p.Valid()
+}
+
+// deleteOfficeItem answers the POST that deletes one item (a closure, a
+// special opening) of the office in the URL, identified by the route
+// parameter param: an item of another office, or none, is 404; done
+// redirects to path with the flash message made by done.
+func deleteOfficeItem[T any](s *Server, w http.ResponseWriter, r *http.Request, param, path string,
+	del func(ctx context.Context, actorID, officeID, id int64) (T, error), done func(T) string) {
+	o := staffOfficeFrom(r.Context())
+	me, _ := staffFrom(r.Context())
+	id, ok := officeSubID(r, param)
+	if !ok {
+		s.staffNotFound(w, r)
+		return
+	}
+	item, err := del(r.Context(), me.ID, o.ID, id)
+	if errors.Is(err, store.ErrNotFound) {
+		s.staffNotFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.officeSaved(w, r, o, path, done(item))
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -147,23 +146,10 @@ func (s *Server) staffOfficeSpecialCreate(w http.ResponseWriter, r *http.Request
 // staffOfficeSpecialDelete deletes a special opening of the office; one
 // of another office, or none, is 404.
 func (s *Server) staffOfficeSpecialDelete(w http.ResponseWriter, r *http.Request) {
-	o := staffOfficeFrom(r.Context())
-	me, _ := staffFrom(r.Context())
-	id, ok := officeSubID(r, "openingID")
-	if !ok {
-		s.staffNotFound(w, r)
-		return
-	}
-	so, err := s.store.DeleteSpecialOpening(r.Context(), me.ID, o.ID, id)
-	if errors.Is(err, store.ErrNotFound) {
-		s.staffNotFound(w, r)
-		return
-	}
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	s.officeSaved(w, r, o, officeSpecialsPath, "Apertura straordinaria eliminata: "+specialSentence(so)+".")
+	deleteOfficeItem(s, w, r, "openingID", officeSpecialsPath, s.store.DeleteSpecialOpening,
+		func(so hours.SpecialOpening) string {
+			return "Apertura straordinaria eliminata: " + specialSentence(so) + "."
+		})
 }
 
 // specialSentence says when a special opening is, inside a sentence.
