@@ -46,7 +46,7 @@ test: check-generated
 ## check-generated: fail when templ output or formatting is stale
 check-generated:
 	@set -euo pipefail; \
-	$(GO) tool templ generate -path templates >/dev/null 2>&1; \
+	$(GO) tool templ generate >/dev/null 2>&1; \
 	if [ -n "$$(git status --porcelain -- 'templates/*_templ.go' 2>/dev/null)" ]; then \
 	  echo "templ output is stale: run 'make generate' and commit templates/*_templ.go"; git status --porcelain -- 'templates/*_templ.go'; exit 1; fi; \
 	unformatted=$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null); \
@@ -66,7 +66,7 @@ browser:
 	fi
 
 generate:
-	$(GO) tool templ generate -path templates
+	$(GO) tool templ generate
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
