@@ -205,12 +205,7 @@ func (s *Server) loadStaffOffice(next http.Handler) http.Handler {
 			return
 		}
 		o, err := s.store.OfficeOverview(r.Context(), id)
-		if errors.Is(err, store.ErrNotFound) {
-			s.staffNotFound(w, r)
-			return
-		}
-		if err != nil {
-			s.serverError(w, r, err)
+		if s.staffStoreFailed(w, r, err) {
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), staffOfficeKey, o)))

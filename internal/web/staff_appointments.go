@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -95,12 +94,7 @@ func (s *Server) loadStaffAppointment(next http.Handler) http.Handler {
 			return
 		}
 		a, err := s.store.OfficeAppointment(r.Context(), staffOfficeFrom(r.Context()).ID, id)
-		if errors.Is(err, store.ErrNotFound) {
-			s.staffNotFound(w, r)
-			return
-		}
-		if err != nil {
-			s.serverError(w, r, err)
+		if s.staffStoreFailed(w, r, err) {
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), staffAppointmentKey{}, a)))

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -30,12 +29,7 @@ type sheetCtxKey struct{}
 func (s *Server) loadStaffSheet(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sh, err := s.store.SheetForEditing(r.Context(), chi.URLParam(r, "slug"))
-		if errors.Is(err, store.ErrNotFound) {
-			s.staffNotFound(w, r)
-			return
-		}
-		if err != nil {
-			s.serverError(w, r, err)
+		if s.staffStoreFailed(w, r, err) {
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sheetCtxKey{}, sh)))

@@ -187,12 +187,7 @@ func (s *Server) staffSheetRestore(w http.ResponseWriter, r *http.Request) {
 	me, _ := staffFrom(r.Context())
 	res, err := s.store.RestoreSheetVersion(r.Context(), store.SheetRestore{Slug: sh.Slug, Version: n, ActorID: me.ID,
 		ChangedBy: me.Email, Today: s.today()})
-	if errors.Is(err, store.ErrNotFound) {
-		s.staffNotFound(w, r)
-		return
-	}
-	if err != nil {
-		s.serverError(w, r, err)
+	if s.staffStoreFailed(w, r, err) {
 		return
 	}
 	if res.Changed {

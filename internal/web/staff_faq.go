@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -31,12 +30,7 @@ func (s *Server) loadStaffFAQ(next http.Handler) http.Handler {
 			return
 		}
 		it, err := s.store.FAQItemByID(r.Context(), id)
-		if errors.Is(err, store.ErrNotFound) {
-			s.staffNotFound(w, r)
-			return
-		}
-		if err != nil {
-			s.serverError(w, r, err)
+		if s.staffStoreFailed(w, r, err) {
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), faqCtxKey{}, it)))
@@ -86,12 +80,7 @@ func (s *Server) staffFAQMove(w http.ResponseWriter, r *http.Request, up bool) {
 	it := staffFAQFrom(r.Context())
 	me, _ := staffFrom(r.Context())
 	moved, err := s.store.MoveFAQItem(r.Context(), me.ID, it.ID, up)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		s.staffNotFound(w, r)
-		return
-	case err != nil:
-		s.serverError(w, r, err)
+	if s.staffStoreFailed(w, r, err) {
 		return
 	}
 	switch {
@@ -110,12 +99,7 @@ func (s *Server) staffFAQDelete(w http.ResponseWriter, r *http.Request) {
 	it := staffFAQFrom(r.Context())
 	me, _ := staffFrom(r.Context())
 	_, err := s.store.DeleteFAQItem(r.Context(), me.ID, it.ID)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		s.staffNotFound(w, r)
-		return
-	case err != nil:
-		s.serverError(w, r, err)
+	if s.staffStoreFailed(w, r, err) {
 		return
 	}
 	s.flash(r, "Domanda eliminata: «"+it.Question+"».")

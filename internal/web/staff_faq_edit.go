@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"unicode/utf8"
@@ -95,12 +94,7 @@ func (s *Server) staffFAQSave(w http.ResponseWriter, r *http.Request) {
 	}
 	me, _ := staffFrom(r.Context())
 	changed, err := s.store.UpdateFAQItem(r.Context(), me.ID, cur.ID, in.edit())
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		s.staffNotFound(w, r)
-		return
-	case err != nil:
-		s.serverError(w, r, err)
+	if s.staffStoreFailed(w, r, err) {
 		return
 	}
 	switch {

@@ -394,12 +394,7 @@ func deleteOfficeItem[T any](s *Server, w http.ResponseWriter, r *http.Request, 
 		return
 	}
 	item, err := del(r.Context(), me.ID, o.ID, id)
-	if errors.Is(err, store.ErrNotFound) {
-		s.staffNotFound(w, r)
-		return
-	}
-	if err != nil {
-		s.serverError(w, r, err)
+	if s.staffStoreFailed(w, r, err) {
 		return
 	}
 	s.officeSaved(w, r, o, path, done(item))

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/udc-umbria/portal/internal/auth"
+	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/templates"
 )
 
@@ -77,4 +79,19 @@ func (s *Server) staffError(w http.ResponseWriter, r *http.Request, status int, 
 func (s *Server) staffNotFound(w http.ResponseWriter, r *http.Request) {
 	s.staffError(w, r, http.StatusNotFound, "Pagina non trovata",
 		"La pagina che cerchi non esiste oppure non rientra tra quelle che puoi gestire.")
+}
+
+// staffStoreFailed answers a failed store call of a staff page: a missing
+// row (store.ErrNotFound) is the staff 404, any other error a 500. It
+// reports whether it answered, i.e. whether err was not nil.
+func (s *Server) staffStoreFailed(w http.ResponseWriter, r *http.Request, err error) bool {
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, store.ErrNotFound):
+		s.staffNotFound(w, r)
+	default:
+		s.serverError(w, r, err)
+	}
+	return true
 }
