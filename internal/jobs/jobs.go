@@ -67,7 +67,7 @@ const (
 )
 
 // Tasks are the periodic jobs' work, provided by the caller so that this
-// package needs no booking or store code. A nil func is not scheduled.
+// package needs no store code. A nil func is not scheduled.
 // Each must be idempotent and safe to run concurrently with itself (two
 // instances may briefly both think they are leader), and its errors must
 // not contain personal data: they are logged and stored.

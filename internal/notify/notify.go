@@ -195,6 +195,7 @@ func (n *Notifier) letter(a Appointment, o Office, token string) letter {
 		WhatToBring: whatToBring, CalendarAttached: true,
 	}
 	if token != "" {
+		// The route of the personal pages (internal/web/routes.go).
 		l.ManageURL = n.baseURL + "/appuntamento/" + token
 	}
 	return l
