@@ -10,13 +10,16 @@ SHELL := /bin/bash
 GO    ?= go
 ADDR  ?= 127.0.0.1:8080
 BIN   := bin/portal
+# DEVMAIL is the development mail server (cmd/devmail): kept out of $(BIN).
+DEVMAIL := bin/devmail
 
 .PHONY: run test test-go check-generated generate fmt lint bench build assets db-up db-stop browser clean
 
 build:
 	$(GO) build -trimpath -o $(BIN) ./cmd/portal
 
-## run: start the portal with demo data (private PostgreSQL when DATABASE_URL is unset)
+## run: start the portal with demo data (private PostgreSQL when DATABASE_URL is unset;
+##      without SMTP_URL, mail goes to cmd/devmail, which writes .tmp/mail/*.eml)
 run: build
 	@set -euo pipefail; \
 	if [ -z "$${DATABASE_URL:-}" ]; then \
@@ -24,8 +27,10 @@ run: build
 	fi; \
 	export ADDR="$${ADDR:-$(ADDR)}"; \
 	if [ -z "$${SMTP_URL:-}" ]; then export DEV_MAIL_DIR="$${DEV_MAIL_DIR:-$(CURDIR)/.tmp/mail}"; mkdir -p "$$DEV_MAIL_DIR"; \
+	  $(GO) build -trimpath -o $(DEVMAIL) ./cmd/devmail; \
 	  echo "E-mail is not delivered in development: every message is written to $$DEV_MAIL_DIR (*.eml)"; fi; \
 	./$(BIN) seed-demo; \
+	if [ -z "$${SMTP_URL:-}" ]; then exec ./$(DEVMAIL) -- ./$(BIN) serve; fi; \
 	exec ./$(BIN) serve
 
 ## test: every test, against real PostgreSQL and (when available) headless Chromium

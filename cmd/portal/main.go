@@ -24,14 +24,13 @@ import (
 	"time"
 	_ "time/tzdata" // Europe/Rome must be available on any host
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/udc-umbria/portal/internal/config"
 	"github.com/udc-umbria/portal/internal/demo"
 	"github.com/udc-umbria/portal/internal/importer"
 	"github.com/udc-umbria/portal/internal/jobs"
 	"github.com/udc-umbria/portal/internal/mail"
-	"github.com/udc-umbria/portal/internal/mailsink"
+	"github.com/udc-umbria/portal/internal/notify"
 	"github.com/udc-umbria/portal/internal/scheda"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/internal/web"
@@ -152,23 +151,14 @@ func prepare(ctx context.Context, st *store.Store, pool *pgxpool.Pool, logger *s
 	return nil
 }
 
-// mailSender chooses how e-mail leaves: the configured SMTP server, or in
-// development (DEV_MAIL_DIR) an in-process sink writing .eml files, or
-// nowhere yet (mail stays queued until SMTP_URL is set).
-func mailSender(ctx context.Context, cfg config.Config, logger *slog.Logger) (mail.Sender, error) {
-	switch {
-	case cfg.SMTPURL != "":
-		return mail.NewSMTPSender(cfg.SMTPURL, cfg.MailFrom)
-	case cfg.DevMailDir != "":
-		sink, err := mailsink.Start(ctx, cfg.DevMailDir)
-		if err != nil {
-			return nil, err
-		}
-		logger.Warn("development mail sink: e-mail is written to DEV_MAIL_DIR, not delivered", "dir", cfg.DevMailDir)
-		return mail.NewSMTPSender(sink.URL(), cfg.MailFrom)
-	default:
+// mailSender chooses how e-mail leaves: the configured SMTP server, or
+// nowhere yet (mail stays queued until SMTP_URL is set). In development
+// `make run` points SMTP_URL at cmd/devmail, which writes .eml files.
+func mailSender(cfg config.Config) (mail.Sender, error) {
+	if cfg.SMTPURL == "" {
 		return mail.NotConfigured{}, nil
 	}
+	return mail.NewSMTPSender(cfg.SMTPURL, cfg.MailFrom)
 }
 
 // importOffices loads an offices CSV: every problem is reported with its
@@ -237,27 +227,31 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, logger *slog
 	if err != nil {
 		return err
 	}
-	// srv is assigned below, before the queue starts; the reminder task
-	// needs it to build messages.
-	var srv *web.Server
-	sender, err := mailSender(ctx, cfg, logger)
+	sender, err := mailSender(cfg)
 	if err != nil {
 		return err
 	}
+	// E-mail flows one way. A change to an appointment hands its event,
+	// inside its own transaction, to the store's outbox: an insert-only
+	// queue that writes the message (notify) and inserts its send_email
+	// job in that transaction. The working queue delivers the jobs and
+	// runs the periodic tasks, which use the same store.
+	notifier := notify.New(cfg.BaseURL)
+	outbox, err := jobs.New(st.Pool(), jobs.Options{InsertOnly: true, Notifier: notifier})
+	if err != nil {
+		return err
+	}
+	st = st.WithOutbox(outbox)
 	queue, err := jobs.New(st.Pool(), jobs.Options{
-		Sender: sender, RetentionMonths: cfg.RetentionMonths, Logger: logger,
-		Tasks: jobTasks(st, func(ctx context.Context, tx pgx.Tx, a store.Appointment) error {
-			return srv.EnqueueReminder(ctx, tx, a)
-		}),
+		Sender: sender, RetentionMonths: cfg.RetentionMonths, Logger: logger, Tasks: jobTasks(st),
 	})
 	if err != nil {
 		return err
 	}
-	srv, err = web.New(ctx, web.Options{Config: cfg, Store: st, Logger: logger, Assets: assets, Mailer: queue})
+	srv, err := web.New(ctx, web.Options{Config: cfg, Store: st, Logger: logger, Assets: assets, Notifier: notifier})
 	if err != nil {
 		return err
 	}
-	// The queue starts only now: its reminder task uses srv.
 	if err := queue.Start(ctx); err != nil {
 		return err
 	}

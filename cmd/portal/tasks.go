@@ -4,20 +4,17 @@ import (
 	"context"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/udc-umbria/portal/internal/jobs"
 	"github.com/udc-umbria/portal/internal/store"
 )
 
 // jobTasks connects the periodic jobs to the store: releasing expired slot
 // holds and old drafts, erasing personal data past the retention period,
-// and queueing the reminders of tomorrow's appointments.
-// reminder is set once the web server exists: it builds the message.
-func jobTasks(st *store.Store, reminder func(ctx context.Context, tx pgx.Tx, a store.Appointment) error) jobs.Tasks {
+// and queueing the reminders of tomorrow's appointments (st must have its
+// outbox: the reminders' e-mails go through it).
+func jobTasks(st *store.Store) jobs.Tasks {
 	return jobs.Tasks{
-		QueueReminders: func(ctx context.Context, now time.Time, _ jobs.TxMailer) (int, error) {
-			return st.QueueReminders(ctx, now, reminder)
-		},
+		QueueReminders: st.QueueReminders,
 		ReleaseExpiredHolds: func(ctx context.Context, now time.Time) (int, error) {
 			n, err := st.ReleaseExpiredHolds(ctx, now)
 			if err != nil {

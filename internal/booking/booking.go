@@ -8,6 +8,12 @@
 // the clock: callers pass the current instant in.
 package booking
 
+import "time"
+
+// LinkGrace is how long the citizen's personal link (/appuntamento/{token})
+// keeps working after the appointment ends.
+const LinkGrace = 24 * time.Hour
+
 // Professional is the kind of professional a citizen books an appointment
 // with. The values are stored in the database and appear in URLs.
 type Professional string

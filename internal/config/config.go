@@ -42,15 +42,11 @@ type Config struct {
 	// SMTPURL is the outgoing mail server, e.g. smtp://user:pass@host:587
 	// (SMTP_URL): smtp:// uses STARTTLS when offered (add
 	// ?starttls=required to insist), smtps:// implicit TLS. Empty keeps
-	// mail queued, unsent, until a server is configured — or, with
-	// DevMailDir, delivers it to the development sink.
+	// mail queued, unsent, until a server is configured. In development
+	// `make run` sets it to cmd/devmail's sink.
 	SMTPURL string
 	// MailFrom is the sender address of outgoing e-mail (MAIL_FROM).
 	MailFrom string
-	// DevMailDir is for development only (DEV_MAIL_DIR): when SMTPURL is
-	// empty, run an in-process SMTP sink that stores every message as an
-	// .eml file in this folder.
-	DevMailDir string
 	// RetentionMonths is how long appointments keep their personal data
 	// (RETENTION_MONTHS, default 12): a daily job then erases it, leaving
 	// anonymous statistics.
@@ -80,7 +76,6 @@ func fromLookup(get func(string) string) (Config, error) {
 		LogFormat:    def(get("LOG_FORMAT"), "text"),
 		SMTPURL:      get("SMTP_URL"),
 		MailFrom:     def(get("MAIL_FROM"), "Uffici della Cittadinanza <noreply@localhost>"),
-		DevMailDir:   get("DEV_MAIL_DIR"),
 	}
 	c.BaseURL = strings.TrimRight(def(get("BASE_URL"), "http://"+c.Addr), "/")
 	var errs []error

@@ -67,12 +67,12 @@ func contains(s, sub string) bool {
 func TestFromLookup_MailAndRetention(t *testing.T) {
 	env := map[string]string{"DATABASE_URL": "postgres://x/y"}
 	c, err := fromLookup(func(k string) string { return env[k] })
-	if err != nil || c.RetentionMonths != 12 || c.DevMailDir != "" || c.SMTPURL != "" {
-		t.Fatalf("defaults: months=%d dir=%q smtp=%q err=%v", c.RetentionMonths, c.DevMailDir, c.SMTPURL, err)
+	if err != nil || c.RetentionMonths != 12 || c.SMTPURL != "" || c.MailFrom != "Uffici della Cittadinanza <noreply@localhost>" {
+		t.Fatalf("defaults: months=%d smtp=%q from=%q err=%v", c.RetentionMonths, c.SMTPURL, c.MailFrom, err)
 	}
-	env["RETENTION_MONTHS"], env["DEV_MAIL_DIR"] = "24", "tmp/mail"
-	if c, err = fromLookup(func(k string) string { return env[k] }); err != nil || c.RetentionMonths != 24 || c.DevMailDir != "tmp/mail" {
-		t.Fatalf("set: months=%d dir=%q err=%v", c.RetentionMonths, c.DevMailDir, err)
+	env["RETENTION_MONTHS"], env["SMTP_URL"] = "24", "smtp://127.0.0.1:2525"
+	if c, err = fromLookup(func(k string) string { return env[k] }); err != nil || c.RetentionMonths != 24 || c.SMTPURL != "smtp://127.0.0.1:2525" {
+		t.Fatalf("set: months=%d smtp=%q err=%v", c.RetentionMonths, c.SMTPURL, err)
 	}
 	for _, bad := range []string{"0", "-3", "dodici"} {
 		env["RETENTION_MONTHS"] = bad

@@ -3,10 +3,13 @@
 // PostgreSQL database, so that any instance can do any job and a restart
 // loses nothing.
 //
-// E-mail is always sent through the queue. A booking and its confirmation
-// mail are inserted in the same transaction (EnqueueEmailTx): both are
-// committed or neither is, and a failing SMTP server only delays the mail —
-// the job is retried, with a backoff capped at one hour, for about a week.
+// E-mail is always sent through the queue. The queue is the store's
+// outbox (store.Outbox): a change to an appointment hands its event to
+// Notify inside the change's own transaction, and Notify renders the
+// message (internal/notify) and inserts the send_email job in that
+// transaction, so the change and its mail are committed or neither is. A
+// failing SMTP server only delays the mail — the job is retried, with a
+// backoff capped at one hour, for about a week.
 //
 // The queue also runs the periodic maintenance of the booking feature
 // (Tasks): releasing expired slot holds, queueing reminders, erasing old
@@ -36,6 +39,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/udc-umbria/portal/internal/mail"
+	"github.com/udc-umbria/portal/internal/notify"
 )
 
 // Job kinds, as stored in river_job.kind.
@@ -63,7 +67,7 @@ const (
 )
 
 // Tasks are the periodic jobs' work, provided by the caller so that this
-// package needs no booking or store code. A nil func is not scheduled.
+// package needs no store code. A nil func is not scheduled.
 // Each must be idempotent and safe to run concurrently with itself (two
 // instances may briefly both think they are leader), and its errors must
 // not contain personal data: they are logged and stored.
@@ -78,15 +82,11 @@ type Tasks struct {
 	ErasePersonalData func(ctx context.Context, cutoff time.Time) (int, error)
 	// QueueReminders queues the reminder e-mails due at now and reports
 	// how many. It should, in one transaction per batch, select the due
-	// appointments (FOR UPDATE SKIP LOCKED), mark them reminded and call
-	// mailer.EnqueueEmailTx with that transaction, so a reminder is
-	// neither lost nor sent twice. Run every 15 minutes.
-	QueueReminders func(ctx context.Context, now time.Time, mailer TxMailer) (int, error)
-}
-
-// TxMailer queues an e-mail inside the caller's transaction; *Queue is one.
-type TxMailer interface {
-	EnqueueEmailTx(ctx context.Context, tx pgx.Tx, msg mail.Message) error
+	// appointments (FOR UPDATE SKIP LOCKED), mark them reminded and queue
+	// their e-mails in that transaction (store.QueueReminders, through its
+	// outbox), so a reminder is neither lost nor sent twice. Run every 15
+	// minutes.
+	QueueReminders func(ctx context.Context, now time.Time) (int, error)
 }
 
 // Options configure a Queue.
@@ -100,9 +100,13 @@ type Options struct {
 	RetentionMonths int
 	// Logger receives River's and the jobs' logs; nil discards them.
 	Logger *slog.Logger
+	// Notifier writes the e-mail of each event handed to Notify; nil
+	// makes Notify fail.
+	Notifier *notify.Notifier
 	// InsertOnly makes a queue that only inserts jobs: Start and Stop do
-	// nothing and no job is worked here (e.g. a command-line tool, or a
-	// test that inspects river_job).
+	// nothing and no job is worked here (the store's outbox, which must
+	// exist before the store the working queue's tasks use; a
+	// command-line tool; a test that inspects river_job).
 	InsertOnly bool
 
 	// Test knobs, set through export_test.go.
@@ -115,6 +119,7 @@ type Options struct {
 type Queue struct {
 	client     *river.Client[pgx.Tx]
 	logger     *slog.Logger
+	notifier   *notify.Notifier
 	insertOnly bool
 }
 
@@ -145,8 +150,8 @@ func New(pool *pgxpool.Pool, opts Options) (*Queue, error) {
 	river.AddWorker(workers, &sendEmailWorker{sender: sender, logger: logger, retryDelay: retryDelay})
 	river.AddWorker(workers, &releaseHoldsWorker{fn: opts.Tasks.ReleaseExpiredHolds, logger: logger})
 	river.AddWorker(workers, &erasePersonalDataWorker{fn: opts.Tasks.ErasePersonalData, months: months, logger: logger})
-	q := &Queue{logger: logger, insertOnly: opts.InsertOnly}
-	river.AddWorker(workers, &sendRemindersWorker{fn: opts.Tasks.QueueReminders, mailer: q, logger: logger})
+	river.AddWorker(workers, &sendRemindersWorker{fn: opts.Tasks.QueueReminders, logger: logger})
+	q := &Queue{logger: logger, notifier: opts.Notifier, insertOnly: opts.InsertOnly}
 
 	cfg := &river.Config{
 		Logger:                      logger,
@@ -222,6 +227,20 @@ func (q *Queue) EnqueueEmailTx(ctx context.Context, tx pgx.Tx, msg mail.Message)
 		return fmt.Errorf("jobs: enqueue e-mail: %w", err)
 	}
 	return nil
+}
+
+// Notify queues, inside tx, the e-mail that tells the citizen about e
+// (store.Outbox): the message is written now by the Notifier and the job
+// carries it whole.
+func (q *Queue) Notify(ctx context.Context, tx pgx.Tx, e notify.Event) error {
+	if q.notifier == nil {
+		return errors.New("jobs: notify: no Notifier configured")
+	}
+	msg, err := q.notifier.Message(e)
+	if err != nil {
+		return fmt.Errorf("jobs: %w", err)
+	}
+	return q.EnqueueEmailTx(ctx, tx, msg)
 }
 
 // migrateLockKey serialises Migrate across instances: rivermigrate takes

@@ -13,10 +13,12 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/udc-umbria/portal/internal/booking"
 	"github.com/udc-umbria/portal/internal/dbtest"
 	"github.com/udc-umbria/portal/internal/jobs"
 	"github.com/udc-umbria/portal/internal/mail"
 	"github.com/udc-umbria/portal/internal/mailsink"
+	"github.com/udc-umbria/portal/internal/notify"
 )
 
 const from = "Uffici della Cittadinanza <noreply@udc.example.it>"
@@ -317,6 +319,75 @@ func TestQueue_EmailInRolledBackTransaction_NeverSent(t *testing.T) {
 	}
 }
 
+// TestQueue_Notify_RendersTheEventInTheTransaction: Notify is the
+// store's outbox. The e-mail of an event handed over in a transaction
+// that rolls back is never sent; a committed one arrives as notify wrote
+// it.
+func TestQueue_Notify_RendersTheEventInTheTransaction(t *testing.T) {
+	pool := newPool(t)
+	sink, err := mailsink.Start(testCtx(t), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sink.Close()
+	n := notify.New("https://udc.example.it")
+	outbox, err := jobs.New(pool, jobs.Options{InsertOnly: true, Notifier: n})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := testCtx(t)
+	at := time.Date(2030, 3, 7, 10, 0, 0, 0, time.UTC)
+	event := func(to string) notify.Event {
+		return notify.Event{Kind: notify.Booked, Token: "tok3n-of-the-personal-link", At: at.Add(-time.Hour),
+			Appointment: notify.Appointment{Code: "UDC-AAAA-BBBB", Professional: booking.AssistenteSociale, Status: booking.StatusConfirmed,
+				Start: at, End: at.Add(time.Hour), Email: to},
+			Office: notify.Office{Name: "Ufficio di Foligno"}}
+	}
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := outbox.Notify(ctx, tx, event("annullata@example.it")); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if js := emailJobs(t, pool); len(js) != 0 {
+		t.Fatalf("%d jobs after a rollback", len(js))
+	}
+	if err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { return outbox.Notify(ctx, tx, event("confermata@example.it")) }); err != nil {
+		t.Fatal(err)
+	}
+	start(t, pool, jobs.Options{Sender: sinkSender(t, sink)})
+	msgs, err := sink.WaitFor(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := n.Message(event("confermata@example.it"))
+	if m := msgs[0]; m.To[0] != "confermata@example.it" || m.Subject() != want.Subject ||
+		!strings.Contains(m.TextBody(), "https://udc.example.it/appuntamento/tok3n-of-the-personal-link") {
+		t.Errorf("received %q to %v:\n%s", m.Subject(), m.To, m.TextBody())
+	}
+	if err := outbox.Notify(ctx, nil, notify.Event{Kind: "unknown"}); err == nil {
+		t.Error("an unknown event was queued")
+	}
+}
+
+func TestQueue_NotifyWithoutNotifier_Fails(t *testing.T) {
+	pool := newPool(t)
+	q, err := jobs.New(pool, jobs.Options{InsertOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = pgx.BeginFunc(testCtx(t), pool, func(tx pgx.Tx) error {
+		return q.Notify(testCtx(t), tx, notify.Event{Kind: notify.Booked})
+	})
+	if err == nil {
+		t.Fatal("Notify without a Notifier succeeded")
+	}
+}
+
 func TestQueue_InvalidMessage_RefusedAtEnqueue(t *testing.T) {
 	pool := newPool(t)
 	q, err := jobs.New(pool, jobs.Options{InsertOnly: true})
@@ -362,6 +433,12 @@ func TestQueue_PeriodicTasks_RunWithTheirArguments(t *testing.T) {
 		}
 	}
 	var sentReminder sync.Once
+	// The reminders are queued through an insert-only queue, as the
+	// store's outbox is in the portal.
+	outbox, err := jobs.New(pool, jobs.Options{InsertOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	tasks := jobs.Tasks{
 		ReleaseExpiredHolds: func(_ context.Context, now time.Time) (int, error) {
 			record(jobs.KindReleaseExpiredHolds, now)
@@ -371,13 +448,13 @@ func TestQueue_PeriodicTasks_RunWithTheirArguments(t *testing.T) {
 			record(jobs.KindErasePersonalData, cutoff)
 			return 0, nil
 		},
-		QueueReminders: func(ctx context.Context, now time.Time, m jobs.TxMailer) (int, error) {
+		QueueReminders: func(ctx context.Context, now time.Time) (int, error) {
 			record(jobs.KindSendReminders, now)
 			var err error
 			sentReminder.Do(func() {
 				err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 					// Here the store marks the appointment reminded, in tx.
-					return m.EnqueueEmailTx(ctx, tx, mail.Message{To: "domani@example.it", Subject: "Promemoria", Text: "A domani."})
+					return outbox.EnqueueEmailTx(ctx, tx, mail.Message{To: "domani@example.it", Subject: "Promemoria", Text: "A domani."})
 				})
 			})
 			return 1, err

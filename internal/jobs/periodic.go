@@ -92,8 +92,7 @@ func (sendRemindersArgs) Kind() string { return KindSendReminders }
 
 type sendRemindersWorker struct {
 	river.WorkerDefaults[sendRemindersArgs]
-	fn     func(ctx context.Context, now time.Time, mailer TxMailer) (int, error)
-	mailer TxMailer
+	fn     func(ctx context.Context, now time.Time) (int, error)
 	logger *slog.Logger
 }
 
@@ -101,7 +100,7 @@ func (w *sendRemindersWorker) Work(ctx context.Context, _ *river.Job[sendReminde
 	if w.fn == nil {
 		return nil
 	}
-	n, err := w.fn(ctx, time.Now(), w.mailer)
+	n, err := w.fn(ctx, time.Now())
 	if err != nil {
 		return fmt.Errorf("queue reminders: %s", mail.Redact(err.Error()))
 	}

@@ -1,12 +1,12 @@
 // Package mailsink is an in-process SMTP server that accepts every message
-// and keeps it, for tests and for development (`make run` with
-// DEV_MAIL_DIR): the portal sends real SMTP to it, and a test reads the
-// real message — subject, bodies, attachments — back. With a directory,
-// each message is also written there as an .eml file a developer can open
-// in a mail client.
+// and keeps it, for tests and for development (cmd/devmail, started by
+// `make run`): the portal sends real SMTP to it, and a test reads the real
+// message — subject, bodies, attachments — back. With a directory, each
+// message is also written there as an .eml file a developer can open in a
+// mail client.
 //
-// The sink listens only on the loopback interface and is never used in
-// production.
+// The sink listens only on the loopback interface and is never linked into
+// the portal's binary (cmd/portal's tests check it).
 package mailsink
 
 import (

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/udc-umbria/portal/internal/booking"
 	"github.com/udc-umbria/portal/internal/code"
+	"github.com/udc-umbria/portal/internal/notify"
 )
 
 // NewAppointment is what SubmitDraft needs besides the draft.
@@ -17,9 +18,10 @@ type NewAppointment struct {
 	// appointment already has it, SubmitDraft draws a new one: use the
 	// Code of the returned Appointment.
 	Code string
-	// TokenHash is the SHA-256 of the manage token (code.NewToken); the
-	// token itself is never stored.
-	TokenHash []byte
+	// Token is the secret of the citizen's personal link (code.NewToken).
+	// Only its hash (code.HashToken) is stored; the token itself goes to
+	// the confirmation e-mail, through the outbox.
+	Token string
 	// TokenExpiresAt is when the personal link stops working, some time
 	// after the appointment. MoveAppointment shifts it with the
 	// appointment.
@@ -82,16 +84,19 @@ const emailLockClass = 7274401
 // expired), counts the future active appointments of the e-mail address,
 // case-insensitively, under a lock on that address (ErrTooManyActive when
 // booking.MaxActiveReached with maxActive), inserts the appointment,
-// deletes the hold, links the draft and calls afterInsert (may be nil)
-// with the transaction: the web layer enqueues the confirmation e-mail
-// there, so that both are committed or neither. If afterInsert fails
-// nothing is written.
+// deletes the hold, links the draft and hands the notify.Booked event (with
+// the personal link's token) to the outbox: the appointment and its
+// confirmation e-mail are committed together or not at all. If the outbox
+// fails nothing is written.
 //
 // It returns ErrNotFound for a missing or expired draft and
 // ErrDraftIncomplete when the draft lacks office, professional, slot or
 // e-mail address.
-func (s *Store) SubmitDraft(ctx context.Context, draftID int64, na NewAppointment, capacity, maxActive int, now time.Time,
-	afterInsert func(ctx context.Context, tx pgx.Tx, a Appointment) error) (a Appointment, created bool, err error) {
+func (s *Store) SubmitDraft(ctx context.Context, draftID int64, na NewAppointment, capacity, maxActive int,
+	now time.Time) (a Appointment, created bool, err error) {
+	if na.Token == "" {
+		return Appointment{}, false, fmt.Errorf("store: submit draft %d: no personal link token", draftID)
+	}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		created = false
 		d, apptID, err := lockDraft(ctx, tx, draftID, now)
@@ -126,10 +131,9 @@ func (s *Store) SubmitDraft(ctx context.Context, draftID int64, na NewAppointmen
 		if _, err := tx.Exec(ctx, `UPDATE booking_drafts SET appointment_id = $2 WHERE id = $1`, draftID, a.ID); err != nil {
 			return fmt.Errorf("link draft: %w", err)
 		}
-		if afterInsert != nil {
-			if err := afterInsert(ctx, tx, a); err != nil {
-				return err
-			}
+		if err := s.enqueueEvent(ctx, tx, a.OfficeID, notify.Event{Kind: notify.Booked, Appointment: a.Notice(),
+			Token: na.Token, At: now}); err != nil {
+			return err
 		}
 		created = true
 		return nil
@@ -191,7 +195,7 @@ func insertAppointment(ctx context.Context, tx pgx.Tx, draftID int64, d DraftDat
 				bookingCode, d.OfficeID, string(d.Professional), d.SlotStart, d.SlotEnd, string(status), string(na.Mode),
 				d.Details.Reason, d.Details.Note, d.Applicant.FirstName, d.Applicant.LastName, d.Applicant.Email,
 				d.Applicant.Phone, d.Applicant.FiscalCode, d.Applicant.Channel, interpreter, accessibility,
-				na.TokenHash, na.TokenExpiresAt, draftID))
+				code.HashToken(na.Token), na.TokenExpiresAt, draftID))
 			return err
 		})
 		if state, constraint := pgCode(err); state == "23505" && constraint == "appointments_code_key" && attempt < 5 {
@@ -246,13 +250,12 @@ func lockActiveAppointment(ctx context.Context, tx pgx.Tx, id int64) (Appointmen
 }
 
 // CancelAppointment cancels an active appointment (requested or
-// confirmed), by the citizen or the office: status annullato, the reason
-// recorded, sequence bumped, the seat freed. afterUpdate (may be nil) is
-// called with the transaction and the cancelled appointment, e.g. to
-// enqueue the e-mail. It returns ErrNotFound or ErrNotActive (already
-// cancelled, declined, done …).
-func (s *Store) CancelAppointment(ctx context.Context, id int64, reason string,
-	afterUpdate func(ctx context.Context, tx pgx.Tx, a Appointment) error) (Appointment, error) {
+// confirmed) at the citizen's request: status annullato, the reason
+// recorded, sequence bumped, the seat freed, and the notify.Cancelled
+// event (with the calendar cancellation) handed to the outbox in the same
+// transaction; now stamps it. It returns ErrNotFound or ErrNotActive
+// (already cancelled, declined, done …).
+func (s *Store) CancelAppointment(ctx context.Context, id int64, reason string, now time.Time) (Appointment, error) {
 	var a Appointment
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := lockActiveAppointment(ctx, tx, id); err != nil {
@@ -264,10 +267,7 @@ func (s *Store) CancelAppointment(ctx context.Context, id int64, reason string,
 		if err != nil {
 			return fmt.Errorf("update: %w", err)
 		}
-		if afterUpdate != nil {
-			return afterUpdate(ctx, tx, a)
-		}
-		return nil
+		return s.enqueueEvent(ctx, tx, a.OfficeID, notify.Event{Kind: notify.Cancelled, Appointment: a.Notice(), Reason: reason, At: now})
 	})
 	switch {
 	case errors.Is(err, ErrNotActive):
@@ -278,47 +278,26 @@ func (s *Store) CancelAppointment(ctx context.Context, id int64, reason string,
 	return a, nil
 }
 
-// MoveAppointment moves an active appointment to another slot of the same
-// office and professional, securing the new slot before releasing the old
-// one: in one transaction it locks the appointment, then the new slot's
-// slot_locks row, counts the seats taken there at now (ErrSlotFull at
-// capacity), then updates the times — which frees the old seat — bumps
-// the sequence, clears the reminder (the new day gets its own), shifts
-// the token expiry by as much as the start moved, and calls afterUpdate
-// (may be nil) with the transaction and the moved appointment. On any
-// error the appointment keeps its old slot. Moving to the slot it already
-// has changes nothing and does not call afterUpdate. It returns
-// ErrNotFound or ErrNotActive for an appointment that cannot move.
+// MoveAppointment moves an active appointment, at the citizen's request,
+// to another slot of the same office and professional (see moveSeat: the
+// new seat is secured before the old one is released) and hands the
+// notify.Moved event to the outbox in the same transaction; token is the
+// personal link the citizen used, repeated in the e-mail ("" leaves it
+// out). On any error the appointment keeps its old slot. Moving to the
+// slot it already has changes nothing and sends nothing. It returns
+// ErrNotFound or ErrNotActive for an appointment that cannot move, and
+// ErrSlotFull when the new slot has no free seat at now.
 func (s *Store) MoveAppointment(ctx context.Context, id int64, start, end time.Time, capacity int, now time.Time,
-	afterUpdate func(ctx context.Context, tx pgx.Tx, a Appointment) error) (Appointment, error) {
+	token string) (Appointment, error) {
 	var a Appointment
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		old, err := lockActiveAppointment(ctx, tx, id)
-		if err != nil {
+		old, moved, err := moveSeat(ctx, tx, id, start, end, capacity, now)
+		a = moved
+		if err != nil || moved.Sequence == old.Sequence { // not moved
 			return err
 		}
-		if old.Start.Equal(start) && old.End.Equal(end) {
-			a = old
-			return nil
-		}
-		if !end.After(start) {
-			return fmt.Errorf("end %s not after start %s", end, start)
-		}
-		sl := slotRef{officeID: old.OfficeID, professional: old.Professional, start: start}
-		if err := claimSeat(ctx, tx, sl, capacity, now, 0, id); err != nil {
-			return err
-		}
-		a, err = scanAppointment(tx.QueryRow(ctx, `UPDATE appointments SET starts_at = $2, ends_at = $3,
-				token_expires_at = token_expires_at + ($2 - starts_at), sequence = sequence + 1,
-				reminder_sent_at = NULL, updated_at = now()
-			WHERE id = $1 RETURNING `+appointmentColumns, id, start, end))
-		if err != nil {
-			return fmt.Errorf("update: %w", err)
-		}
-		if afterUpdate != nil {
-			return afterUpdate(ctx, tx, a)
-		}
-		return nil
+		return s.enqueueEvent(ctx, tx, a.OfficeID, notify.Event{Kind: notify.Moved, Appointment: a.Notice(),
+			PreviousStart: old.Start, PreviousEnd: old.End, Token: token, At: now})
 	})
 	switch {
 	case errors.Is(err, ErrSlotFull), errors.Is(err, ErrNotActive):
@@ -327,4 +306,37 @@ func (s *Store) MoveAppointment(ctx context.Context, id int64, start, end time.T
 		return Appointment{}, fmt.Errorf("store: move appointment %d: %w", id, err)
 	}
 	return a, nil
+}
+
+// moveSeat moves the active appointment id to start–end inside tx,
+// securing the new slot before releasing the old one: it locks the
+// appointment, then the new slot's slot_locks row, counts the seats taken
+// there at now (ErrSlotFull at capacity), then updates the times — which
+// frees the old seat — bumps the sequence, clears the reminder (the new
+// day gets its own) and shifts the token expiry by as much as the start
+// moved. It returns the appointment before and after; when start–end is
+// already its slot, both are the same and nothing is written.
+func moveSeat(ctx context.Context, tx pgx.Tx, id int64, start, end time.Time, capacity int, now time.Time) (old, moved Appointment, err error) {
+	old, err = lockActiveAppointment(ctx, tx, id)
+	if err != nil {
+		return Appointment{}, Appointment{}, err
+	}
+	if old.Start.Equal(start) && old.End.Equal(end) {
+		return old, old, nil
+	}
+	if !end.After(start) {
+		return Appointment{}, Appointment{}, fmt.Errorf("end %s not after start %s", end, start)
+	}
+	sl := slotRef{officeID: old.OfficeID, professional: old.Professional, start: start}
+	if err := claimSeat(ctx, tx, sl, capacity, now, 0, id); err != nil {
+		return Appointment{}, Appointment{}, err
+	}
+	moved, err = scanAppointment(tx.QueryRow(ctx, `UPDATE appointments SET starts_at = $2, ends_at = $3,
+			token_expires_at = token_expires_at + ($2 - starts_at), sequence = sequence + 1,
+			reminder_sent_at = NULL, updated_at = now()
+		WHERE id = $1 RETURNING `+appointmentColumns, id, start, end))
+	if err != nil {
+		return Appointment{}, Appointment{}, fmt.Errorf("update: %w", err)
+	}
+	return old, moved, nil
 }

@@ -2,11 +2,13 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/udc-umbria/portal/internal/hours"
+	"github.com/udc-umbria/portal/internal/notify"
 )
 
 // AllowSubmission counts one submission for key (e.g. "ip:203.0.113.7") in
@@ -90,15 +92,17 @@ func (s *Store) MarkReminderSent(ctx context.Context, id int64, now time.Time) e
 // transaction.
 const reminderBatch = 50
 
-// QueueReminders hands every due reminder (see DueReminders) to enqueue
-// and marks it sent, in transactions of up to 50 appointments taken FOR
-// UPDATE SKIP LOCKED: enqueue gets the transaction (jobs.TxMailer's
-// EnqueueEmailTx), so a reminder is queued exactly when it is marked, and
-// two instances running the job at once never queue the same one. It
-// returns how many reminders were queued; if enqueue fails, its batch is
-// rolled back and the error returned.
-func (s *Store) QueueReminders(ctx context.Context, now time.Time,
-	enqueue func(ctx context.Context, tx pgx.Tx, a Appointment) error) (int, error) {
+// QueueReminders hands the notify.Reminder event of every due reminder
+// (see DueReminders) to the outbox and marks it sent, in transactions of
+// up to 50 appointments taken FOR UPDATE SKIP LOCKED: a reminder is queued
+// exactly when it is marked, and two instances running the job at once
+// never queue the same one. It returns how many reminders were queued; if
+// the outbox fails, its batch is rolled back and the error returned. A
+// Store without an outbox refuses (it would mark reminders nobody sends).
+func (s *Store) QueueReminders(ctx context.Context, now time.Time) (int, error) {
+	if s.outbox == nil {
+		return 0, errors.New("store: queue reminders: no outbox")
+	}
 	from, to := reminderDay(now)
 	total := 0
 	for {
@@ -116,7 +120,7 @@ func (s *Store) QueueReminders(ctx context.Context, now time.Time,
 				return err
 			}
 			for _, a := range due {
-				if err := enqueue(ctx, tx, a); err != nil {
+				if err := s.enqueueEvent(ctx, tx, a.OfficeID, notify.Event{Kind: notify.Reminder, Appointment: a.Notice(), At: now}); err != nil {
 					return err
 				}
 				if _, err := tx.Exec(ctx, `UPDATE appointments SET reminder_sent_at = $2 WHERE id = $1`, a.ID, now); err != nil {

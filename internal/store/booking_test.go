@@ -11,12 +11,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/udc-umbria/portal/internal/booking"
 	"github.com/udc-umbria/portal/internal/code"
 	"github.com/udc-umbria/portal/internal/dbtest"
 	"github.com/udc-umbria/portal/internal/hours"
+	"github.com/udc-umbria/portal/internal/notify"
 	"github.com/udc-umbria/portal/internal/store"
 )
 
@@ -34,6 +34,7 @@ type bookingFixture struct {
 	st     *store.Store
 	pool   *pgxpool.Pool
 	office int64
+	outbox *tableOutbox
 }
 
 // newBookingFixture creates a fresh database with one office; maxConns
@@ -50,7 +51,8 @@ func newBookingFixture(t *testing.T, maxConns int32) bookingFixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	st := store.New(pool)
+	outbox := newTableOutbox(t, pool)
+	st := store.New(pool).WithOutbox(outbox)
 	res, err := st.SaveOffices(context.Background(), []store.Office{{
 		Slug: "prenotazioni-test", Name: "Ufficio di prova per le prenotazioni", SeatISTAT: "054039",
 		Comuni: []store.OfficeComune{{ISTAT: "054039"}},
@@ -61,7 +63,7 @@ func newBookingFixture(t *testing.T, maxConns int32) bookingFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return bookingFixture{st: st, pool: pool, office: res[0].ID}
+	return bookingFixture{st: st, pool: pool, office: res[0].ID, outbox: outbox}
 }
 
 func randomHash(t testing.TB) []byte {
@@ -106,11 +108,11 @@ func newAppt(t testing.TB) (store.NewAppointment, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, hash, err := code.NewToken()
+	tok, _, err := code.NewToken()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return store.NewAppointment{Code: c, TokenHash: hash, TokenExpiresAt: slot.Add(30 * 24 * time.Hour), Mode: booking.ModeInstant}, tok
+	return store.NewAppointment{Code: c, Token: tok, TokenExpiresAt: slot.Add(30 * 24 * time.Hour), Mode: booking.ModeInstant}, tok
 }
 
 // book submits a new draft for start and fails the test on error.
@@ -118,7 +120,7 @@ func (f bookingFixture) book(t testing.TB, email string, start, now time.Time) (
 	t.Helper()
 	d := f.draft(t, email, start)
 	na, tok := newAppt(t)
-	a, created, err := f.st.SubmitDraft(context.Background(), d.ID, na, 5, 10, now, nil)
+	a, created, err := f.st.SubmitDraft(context.Background(), d.ID, na, 5, 10, now)
 	if err != nil || !created {
 		t.Fatalf("submit: %v created=%v", err, created)
 	}
@@ -161,7 +163,7 @@ func TestSubmitDraft_HundredCitizensSameSlot_ExactlyCapacityBooked(t *testing.T)
 				na, _ := newAppt(t)
 				wg.Go(func() {
 					<-start
-					_, ok, err := f.st.SubmitDraft(ctx, d.ID, na, capacity, 2, now, nil)
+					_, ok, err := f.st.SubmitDraft(ctx, d.ID, na, capacity, 2, now)
 					mu.Lock()
 					defer mu.Unlock()
 					switch {
@@ -228,19 +230,24 @@ func TestSubmitDraft_Resubmitted_SameAppointment(t *testing.T) {
 	f := newBookingFixture(t, 12)
 	ctx := context.Background()
 	d := f.draft(t, "maria.rossi@example.it", slot)
-	na, _ := newAppt(t)
-	calls := 0
-	after := func(context.Context, pgx.Tx, store.Appointment) error { calls++; return nil }
-	first, created, err := f.st.SubmitDraft(ctx, d.ID, na, 1, 2, t0, after)
+	na, tok := newAppt(t)
+	first, created, err := f.st.SubmitDraft(ctx, d.ID, na, 1, 2, t0)
 	if err != nil || !created {
 		t.Fatalf("first submit: %v created=%v", err, created)
 	}
-	again, created, err := f.st.SubmitDraft(ctx, d.ID, na, 1, 2, t0.Add(time.Minute), after)
+	again, created, err := f.st.SubmitDraft(ctx, d.ID, na, 1, 2, t0.Add(time.Minute))
 	if err != nil || created || again.ID != first.ID || again.Code != first.Code {
 		t.Fatalf("second submit: %v created=%v id %d/%d", err, created, again.ID, first.ID)
 	}
-	if calls != 1 {
-		t.Errorf("afterInsert called %d times, want 1", calls)
+	// One confirmation e-mail, with the personal link and the office.
+	events := f.outbox.events(t)
+	if len(events) != 1 {
+		t.Fatalf("%d events, want 1: %+v", len(events), events)
+	}
+	e := events[0]
+	if e.Kind != notify.Booked || e.Appointment.Code != first.Code || e.Appointment.Email != "maria.rossi@example.it" ||
+		e.Token != tok || e.Office.Name != "Ufficio di prova per le prenotazioni" || !e.At.Equal(t0) {
+		t.Errorf("event %+v", e)
 	}
 }
 
@@ -257,7 +264,7 @@ func TestSubmitDraft_TenConcurrentClicks_OneAppointment(t *testing.T) {
 		na, _ := newAppt(t)
 		wg.Go(func() {
 			<-start
-			a, ok, err := f.st.SubmitDraft(ctx, d.ID, na, 1, 2, t0, nil)
+			a, ok, err := f.st.SubmitDraft(ctx, d.ID, na, 1, 2, t0)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -281,21 +288,40 @@ func TestSubmitDraft_TenConcurrentClicks_OneAppointment(t *testing.T) {
 	}
 }
 
-func TestSubmitDraft_AfterInsertFails_NothingWrittenAndRetryWorks(t *testing.T) {
+func TestSubmitDraft_OutboxFails_NothingWrittenAndRetryWorks(t *testing.T) {
 	f := newBookingFixture(t, 4)
 	ctx := context.Background()
 	d := f.draft(t, "maria.rossi@example.it", slot)
 	na, _ := newAppt(t)
 	boom := errors.New("queue down")
-	_, _, err := f.st.SubmitDraft(ctx, d.ID, na, 1, 2, t0, func(context.Context, pgx.Tx, store.Appointment) error { return boom })
+	f.outbox.fail(boom)
+	_, _, err := f.st.SubmitDraft(ctx, d.ID, na, 1, 2, t0)
 	if !errors.Is(err, boom) {
 		t.Fatalf("err = %v, want %v", err, boom)
 	}
 	if n := f.taken(t, slot); n != 0 {
 		t.Fatalf("taken after failed submit = %d", n)
 	}
-	if _, created, err := f.st.SubmitDraft(ctx, d.ID, na, 1, 2, t0, nil); err != nil || !created {
+	// What the outbox wrote before failing went with the transaction.
+	if events := f.outbox.events(t); len(events) != 0 {
+		t.Fatalf("events after a rolled-back submit: %+v", events)
+	}
+	f.outbox.fail(nil)
+	if _, created, err := f.st.SubmitDraft(ctx, d.ID, na, 1, 2, t0); err != nil || !created {
 		t.Fatalf("retry: %v %v", err, created)
+	}
+	if events := f.outbox.events(t); len(events) != 1 {
+		t.Fatalf("events after the retry: %+v", events)
+	}
+}
+
+func TestSubmitDraft_WithoutToken_Refused(t *testing.T) {
+	f := newBookingFixture(t, 4)
+	d := f.draft(t, "maria.rossi@example.it", slot)
+	na, _ := newAppt(t)
+	na.Token = ""
+	if _, _, err := f.st.SubmitDraft(context.Background(), d.ID, na, 1, 2, t0); err == nil {
+		t.Fatal("an appointment without personal link was booked")
 	}
 }
 
@@ -305,7 +331,7 @@ func TestSubmitDraft_StoresDraftDataAndLinksDraft(t *testing.T) {
 	d := f.draft(t, "maria.rossi@example.it", slot)
 	na, tok := newAppt(t)
 	na.Mode = booking.ModeRequest
-	a, _, err := f.st.SubmitDraft(ctx, d.ID, na, 1, 2, t0, nil)
+	a, _, err := f.st.SubmitDraft(ctx, d.ID, na, 1, 2, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,7 +364,7 @@ func TestSubmitDraft_CodeClash_NewCodeDrawn(t *testing.T) {
 	d := f.draft(t, "due@example.org", slot.Add(length))
 	na, _ := newAppt(t)
 	na.Code = first.Code
-	a, created, err := f.st.SubmitDraft(ctx, d.ID, na, 1, 2, t0, nil)
+	a, created, err := f.st.SubmitDraft(ctx, d.ID, na, 1, 2, t0)
 	if err != nil || !created {
 		t.Fatal(err)
 	}
@@ -355,14 +381,14 @@ func TestSubmitDraft_IncompleteOrUnknownDraft(t *testing.T) {
 		t.Fatal(err)
 	}
 	na, _ := newAppt(t)
-	if _, _, err := f.st.SubmitDraft(ctx, d.ID, na, 1, 2, t0, nil); !errors.Is(err, store.ErrDraftIncomplete) {
+	if _, _, err := f.st.SubmitDraft(ctx, d.ID, na, 1, 2, t0); !errors.Is(err, store.ErrDraftIncomplete) {
 		t.Errorf("empty draft: %v", err)
 	}
-	if _, _, err := f.st.SubmitDraft(ctx, d.ID+100, na, 1, 2, t0, nil); !errors.Is(err, store.ErrNotFound) {
+	if _, _, err := f.st.SubmitDraft(ctx, d.ID+100, na, 1, 2, t0); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("unknown draft: %v", err)
 	}
 	full := f.draft(t, "a@example.org", slot)
-	if _, _, err := f.st.SubmitDraft(ctx, full.ID, na, 1, 2, t0.Add(store.DraftLifetime), nil); !errors.Is(err, store.ErrNotFound) {
+	if _, _, err := f.st.SubmitDraft(ctx, full.ID, na, 1, 2, t0.Add(store.DraftLifetime)); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("expired draft: %v", err)
 	}
 }
@@ -380,7 +406,7 @@ func TestHoldSlot_BlocksOthersUntilExpiry(t *testing.T) {
 		t.Fatalf("second hold: %v", err)
 	}
 	na, _ := newAppt(t)
-	if _, _, err := f.st.SubmitDraft(ctx, other.ID, na, 1, 2, t0.Add(time.Minute), nil); !errors.Is(err, store.ErrSlotFull) {
+	if _, _, err := f.st.SubmitDraft(ctx, other.ID, na, 1, 2, t0.Add(time.Minute)); !errors.Is(err, store.ErrSlotFull) {
 		t.Fatalf("other submit during hold: %v", err)
 	}
 	// Renewing one's own hold is allowed.
@@ -415,7 +441,7 @@ func TestHoldSlot_OwnHold_DoesNotBlockOwnSubmit(t *testing.T) {
 		t.Fatalf("taken with hold = %d", n)
 	}
 	na, _ := newAppt(t)
-	a, created, err := f.st.SubmitDraft(ctx, d.ID, na, 1, 2, t0.Add(5*time.Minute), nil)
+	a, created, err := f.st.SubmitDraft(ctx, d.ID, na, 1, 2, t0.Add(5*time.Minute))
 	if err != nil || !created {
 		t.Fatalf("submit with own hold: %v", err)
 	}
@@ -459,7 +485,7 @@ func TestSubmitDraft_TooManyActivePerEmail(t *testing.T) {
 	submit := func(email string, start time.Time) error {
 		d := f.draft(t, email, start)
 		na, _ := newAppt(t)
-		_, _, err := f.st.SubmitDraft(ctx, d.ID, na, 5, 2, t0, nil)
+		_, _, err := f.st.SubmitDraft(ctx, d.ID, na, 5, 2, t0)
 		return err
 	}
 	if err := submit("Maria@Example.IT", slot.Add(length)); err != nil {
@@ -472,7 +498,7 @@ func TestSubmitDraft_TooManyActivePerEmail(t *testing.T) {
 		t.Fatalf("other address: %v", err)
 	}
 	// A cancelled one does not count.
-	if _, err := f.st.CancelAppointment(ctx, first.ID, "", nil); err != nil {
+	if _, err := f.st.CancelAppointment(ctx, first.ID, "", t0); err != nil {
 		t.Fatal(err)
 	}
 	if err := submit("maria@example.it", slot.Add(3*length)); err != nil {
@@ -492,7 +518,7 @@ func TestSubmitDraft_SameEmailConcurrently_LimitHolds(t *testing.T) {
 		na, _ := newAppt(t)
 		wg.Go(func() {
 			<-start
-			_, ok, err := f.st.SubmitDraft(ctx, d.ID, na, 1, 2, t0, nil)
+			_, ok, err := f.st.SubmitDraft(ctx, d.ID, na, 1, 2, t0)
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
@@ -519,12 +545,11 @@ func TestMoveAppointment(t *testing.T) {
 	f.book(t, "due@example.org", slot.Add(length), t0)
 	newSlot := slot.Add(2 * length)
 
+	booked := len(f.outbox.events(t))
 	t.Run("to a full slot keeps the old one", func(t *testing.T) {
-		calls := 0
-		_, err := f.st.MoveAppointment(ctx, a.ID, slot.Add(length), slot.Add(2*length), 1, t0,
-			func(context.Context, pgx.Tx, store.Appointment) error { calls++; return nil })
-		if !errors.Is(err, store.ErrSlotFull) || calls != 0 {
-			t.Fatalf("err = %v, calls %d", err, calls)
+		_, err := f.st.MoveAppointment(ctx, a.ID, slot.Add(length), slot.Add(2*length), 1, t0, "tok")
+		if n := len(f.outbox.events(t)); !errors.Is(err, store.ErrSlotFull) || n != booked {
+			t.Fatalf("err = %v, %d events, want %d", err, n, booked)
 		}
 		got, _ := f.st.AppointmentByID(ctx, a.ID)
 		if !got.Start.Equal(slot) || got.Sequence != 0 || f.taken(t, slot) != 1 {
@@ -536,20 +561,27 @@ func TestMoveAppointment(t *testing.T) {
 		if err := f.st.HoldSlot(ctx, d.ID, f.office, booking.AssistenteSociale, newSlot, newSlot.Add(length), 1, t0, booking.HoldExpiry(t0)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.st.MoveAppointment(ctx, a.ID, newSlot, newSlot.Add(length), 1, t0, nil); !errors.Is(err, store.ErrSlotFull) {
+		if _, err := f.st.MoveAppointment(ctx, a.ID, newSlot, newSlot.Add(length), 1, t0, ""); !errors.Is(err, store.ErrSlotFull) {
 			t.Fatalf("err = %v", err)
 		}
 	})
 	t.Run("to a free slot", func(t *testing.T) {
 		later := booking.HoldExpiry(t0) // the hold above is over
-		var seen store.Appointment
-		moved, err := f.st.MoveAppointment(ctx, a.ID, newSlot, newSlot.Add(length), 1, later,
-			func(_ context.Context, _ pgx.Tx, m store.Appointment) error { seen = m; return nil })
+		moved, err := f.st.MoveAppointment(ctx, a.ID, newSlot, newSlot.Add(length), 1, later, "the-link-token")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !moved.Start.Equal(newSlot) || !moved.End.Equal(newSlot.Add(length)) || moved.Sequence != 1 || seen.ID != a.ID {
+		if !moved.Start.Equal(newSlot) || !moved.End.Equal(newSlot.Add(length)) || moved.Sequence != 1 {
 			t.Fatalf("moved = %+v", moved)
+		}
+		events := f.outbox.events(t)
+		if len(events) != booked+1 {
+			t.Fatalf("%d events, want %d", len(events), booked+1)
+		}
+		e := events[booked]
+		if e.Kind != notify.Moved || e.Appointment.Code != a.Code || !e.Appointment.Start.Equal(newSlot) || e.Appointment.Sequence != 1 ||
+			!e.PreviousStart.Equal(slot) || !e.PreviousEnd.Equal(slot.Add(length)) || e.Token != "the-link-token" {
+			t.Errorf("event %+v", e)
 		}
 		if !moved.TokenExpiresAt.Equal(a.TokenExpiresAt.Add(2 * length)) {
 			t.Errorf("token expiry %v, want shifted from %v", moved.TokenExpiresAt, a.TokenExpiresAt)
@@ -561,9 +593,13 @@ func TestMoveAppointment(t *testing.T) {
 		f.book(t, "quattro@example.org", slot, later)
 	})
 	t.Run("to its own slot changes nothing", func(t *testing.T) {
-		same, err := f.st.MoveAppointment(ctx, a.ID, newSlot, newSlot.Add(length), 1, t0, nil)
+		before := len(f.outbox.events(t))
+		same, err := f.st.MoveAppointment(ctx, a.ID, newSlot, newSlot.Add(length), 1, t0, "")
 		if err != nil || same.Sequence != 1 {
 			t.Fatalf("%v %+v", err, same)
+		}
+		if n := len(f.outbox.events(t)); n != before {
+			t.Errorf("a move to the same slot queued an e-mail")
 		}
 	})
 }
@@ -572,26 +608,29 @@ func TestCancelAppointment(t *testing.T) {
 	f := newBookingFixture(t, 4)
 	ctx := context.Background()
 	a, _ := f.book(t, "uno@example.org", slot, t0)
-	var seen store.Appointment
-	c, err := f.st.CancelAppointment(ctx, a.ID, "Impegno di lavoro",
-		func(_ context.Context, _ pgx.Tx, x store.Appointment) error { seen = x; return nil })
+	c, err := f.st.CancelAppointment(ctx, a.ID, "Impegno di lavoro", t0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Status != booking.StatusCancelled || c.Sequence != 1 || c.CancelReason != "Impegno di lavoro" || seen.Status != booking.StatusCancelled {
+	if c.Status != booking.StatusCancelled || c.Sequence != 1 || c.CancelReason != "Impegno di lavoro" {
 		t.Fatalf("cancelled = %+v", c)
+	}
+	events := f.outbox.events(t)
+	if e := events[len(events)-1]; e.Kind != notify.Cancelled || e.Appointment.Code != a.Code ||
+		e.Appointment.Status != booking.StatusCancelled || e.Appointment.Sequence != 1 || e.Reason != "Impegno di lavoro" {
+		t.Errorf("event %+v", e)
 	}
 	if f.taken(t, slot) != 0 {
 		t.Fatal("seat not freed")
 	}
 	f.book(t, "due@example.org", slot, t0)
-	if _, err := f.st.CancelAppointment(ctx, a.ID, "", nil); !errors.Is(err, store.ErrNotActive) {
+	if _, err := f.st.CancelAppointment(ctx, a.ID, "", t0); !errors.Is(err, store.ErrNotActive) {
 		t.Fatalf("second cancel: %v", err)
 	}
-	if _, err := f.st.MoveAppointment(ctx, a.ID, slot.Add(length), slot.Add(2*length), 1, t0, nil); !errors.Is(err, store.ErrNotActive) {
+	if _, err := f.st.MoveAppointment(ctx, a.ID, slot.Add(length), slot.Add(2*length), 1, t0, ""); !errors.Is(err, store.ErrNotActive) {
 		t.Fatalf("move cancelled: %v", err)
 	}
-	if _, err := f.st.CancelAppointment(ctx, a.ID+1000, "", nil); !errors.Is(err, store.ErrNotFound) {
+	if _, err := f.st.CancelAppointment(ctx, a.ID+1000, "", t0); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("cancel unknown: %v", err)
 	}
 }
@@ -747,7 +786,7 @@ func TestReminders_DueTomorrowOnceEach(t *testing.T) {
 	d := f.draft(t, "quattro@example.org", slot.Add(2*length))
 	na, _ := newAppt(t)
 	na.Mode = booking.ModeRequest // requests get no reminder
-	if _, _, err := f.st.SubmitDraft(ctx, d.ID, na, 1, 5, t0, nil); err != nil {
+	if _, _, err := f.st.SubmitDraft(ctx, d.ID, na, 1, 5, t0); err != nil {
 		t.Fatal(err)
 	}
 	due, err := f.st.DueReminders(ctx, now)
@@ -764,19 +803,27 @@ func TestReminders_DueTomorrowOnceEach(t *testing.T) {
 	if err != nil || len(due) != 1 || due[0].ID != b.ID {
 		t.Fatalf("due after marking = %v %+v", err, due)
 	}
-	var queued []int64
-	n, err := f.st.QueueReminders(ctx, now, func(_ context.Context, _ pgx.Tx, x store.Appointment) error {
-		queued = append(queued, x.ID)
-		return nil
-	})
-	if err != nil || n != 1 || len(queued) != 1 || queued[0] != b.ID {
+	var queued []string
+	n, err := f.st.QueueReminders(ctx, now)
+	for _, e := range f.outbox.events(t) {
+		if e.Kind == notify.Reminder {
+			queued = append(queued, e.Appointment.Code)
+			if e.Token != "" || e.Office.Name == "" || !e.At.Equal(now) {
+				t.Errorf("reminder event %+v", e)
+			}
+		}
+	}
+	if err != nil || n != 1 || len(queued) != 1 || queued[0] != b.Code {
 		t.Fatalf("queued %d %v %v", n, queued, err)
+	}
+	if _, err := store.New(f.pool).QueueReminders(ctx, now); err == nil {
+		t.Error("a store without outbox queued reminders")
 	}
 	if due, _ := f.st.DueReminders(ctx, now); len(due) != 0 {
 		t.Fatalf("still due: %+v", due)
 	}
 	// A move clears the reminder: the new day gets its own.
-	if _, err := f.st.MoveAppointment(ctx, a.ID, slot.Add(3*length), slot.Add(4*length), 1, t0, nil); err != nil {
+	if _, err := f.st.MoveAppointment(ctx, a.ID, slot.Add(3*length), slot.Add(4*length), 1, t0, ""); err != nil {
 		t.Fatal(err)
 	}
 	if due, _ := f.st.DueReminders(ctx, now); len(due) != 1 || due[0].ID != a.ID {
@@ -887,7 +934,7 @@ func TestTakenSeats_CountsActiveAndUnexpiredHolds(t *testing.T) {
 	a, _ := f.book(t, "uno@example.org", slot, t0)
 	f.book(t, "due@example.org", slot, t0)
 	c, _ := f.book(t, "tre@example.org", slot.Add(length), t0)
-	if _, err := f.st.CancelAppointment(ctx, c.ID, "", nil); err != nil {
+	if _, err := f.st.CancelAppointment(ctx, c.ID, "", t0); err != nil {
 		t.Fatal(err)
 	}
 	d := f.draft(t, "quattro@example.org", slot.Add(2*length))

@@ -10,6 +10,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/udc-umbria/portal/internal/booking"
+	"github.com/udc-umbria/portal/internal/code"
+	"github.com/udc-umbria/portal/internal/notify"
 )
 
 // The staff of an office handle its appointments: every function here is
@@ -153,6 +155,9 @@ type StatusChange struct {
 	// status rule passed: a non-nil error (returned as is) stops the
 	// change, e.g. marking as done an appointment that has not started.
 	Check func(a Appointment) error
+	// Now is when the change is made: it stamps the e-mail's calendar
+	// file.
+	Now time.Time
 }
 
 // ChangeAppointmentStatus changes the status of an appointment of the
@@ -160,11 +165,12 @@ type StatusChange struct {
 // booking.Status.CanTransition (ErrTransition) and c.Check, updates the
 // status (and the reason for a cancellation or a refusal), bumps the
 // sequence when the citizen's calendar entry changes (everything but done
-// and no-show), writes the audit entry and calls afterUpdate (may be nil)
-// with the transaction and the changed appointment, e.g. to enqueue the
-// e-mail. It returns ErrNotFound for an appointment of another office.
-func (s *Store) ChangeAppointmentStatus(ctx context.Context, c StatusChange,
-	afterUpdate func(ctx context.Context, tx pgx.Tx, a Appointment) error) (Appointment, error) {
+// and no-show), writes the audit entry and hands the citizen's e-mail to
+// the outbox (see Notifies): confirming a request also gives it a new
+// personal link, sent in that e-mail, because the old one is known only
+// by its hash. It returns ErrNotFound for an appointment of another
+// office.
+func (s *Store) ChangeAppointmentStatus(ctx context.Context, c StatusChange) (Appointment, error) {
 	var a Appointment
 	var checkErr error
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -199,10 +205,21 @@ func (s *Store) ChangeAppointmentStatus(ctx context.Context, c StatusChange,
 			Before: auditAppointment(old), After: auditAppointment(a)}); err != nil {
 			return err
 		}
-		if afterUpdate != nil {
-			return afterUpdate(ctx, tx, a)
+		e := notify.Event{Appointment: a.Notice(), At: c.Now}
+		switch c.To {
+		case booking.StatusConfirmed:
+			e.Kind = notify.Confirmed
+			if e.Token, err = rotateManageToken(ctx, tx, a); err != nil {
+				return err
+			}
+		case booking.StatusDeclined:
+			e.Kind, e.Reason = notify.Declined, c.Reason
+		case booking.StatusCancelled:
+			e.Kind, e.Reason = notify.Cancelled, c.Reason
+		default:
+			return nil
 		}
-		return nil
+		return s.enqueueEvent(ctx, tx, a.OfficeID, e)
 	})
 	switch {
 	case checkErr != nil:
@@ -238,13 +255,79 @@ func auditAppointment(a Appointment) map[string]any {
 	return map[string]any{"code": a.Code, "status": string(a.Status), "starts_at": a.Start, "ends_at": a.End}
 }
 
-// ConfirmProposal is called, inside the transaction of MoveAppointment,
-// when staff move appointment a (already at its new times, previously at
-// oldStart–oldEnd) to a time they propose: a request becomes confirmed
-// (a confirmed appointment stays so), and the move is audited as
-// actorID's. It returns the appointment as updated, or ErrTransition when
-// a is no longer active.
-func ConfirmProposal(ctx context.Context, tx pgx.Tx, actorID int64, a Appointment, oldStart, oldEnd time.Time) (Appointment, error) {
+// Notifies reports whether changing an appointment to status to e-mails
+// its citizen (confirmation, refusal, cancellation): such a change needs
+// the citizen's address, gone once the personal data is erased.
+func Notifies(to booking.Status) bool {
+	return to == booking.StatusConfirmed || to == booking.StatusDeclined || to == booking.StatusCancelled
+}
+
+// Proposal is staff moving an appointment to a time they propose.
+type Proposal struct {
+	// ActorID is the staff account making the proposal.
+	ActorID  int64
+	OfficeID int64
+	// AppointmentID must belong to OfficeID.
+	AppointmentID int64
+	Start, End    time.Time
+	// Capacity is the seats of the new slot.
+	Capacity int
+	// Now is when the proposal is made: seats are counted and the e-mail
+	// stamped at this instant.
+	Now time.Time
+}
+
+// ProposeAppointmentTime moves an active appointment of the office to the
+// time staff propose and confirms it, in one transaction: the new seat is
+// secured before the old one is released (see MoveAppointment), a request
+// becomes confirmed (a confirmed appointment stays so), the move is
+// audited as p.ActorID's, the appointment gets a new personal link and
+// the notify.Proposed event carrying it is handed to the outbox. A full
+// slot (ErrSlotFull) changes nothing; proposing the time the appointment
+// already has changes nothing either. It returns ErrNotFound for an
+// appointment of another office, ErrNotActive or ErrTransition for one
+// that can no longer change.
+func (s *Store) ProposeAppointmentTime(ctx context.Context, p Proposal) (Appointment, error) {
+	var a Appointment
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var officeID int64
+		if err := tx.QueryRow(ctx, `SELECT office_id FROM appointments WHERE id = $1`, p.AppointmentID).Scan(&officeID); err != nil {
+			return notFound(err)
+		}
+		if officeID != p.OfficeID {
+			return ErrNotFound
+		}
+		old, moved, err := moveSeat(ctx, tx, p.AppointmentID, p.Start, p.End, p.Capacity, p.Now)
+		a = moved
+		if err != nil || moved.Sequence == old.Sequence { // not moved
+			return err
+		}
+		if a, err = confirmProposal(ctx, tx, p.ActorID, moved, old.Start, old.End); err != nil {
+			return err
+		}
+		token, err := rotateManageToken(ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		return s.enqueueEvent(ctx, tx, a.OfficeID, notify.Event{Kind: notify.Proposed, Appointment: a.Notice(),
+			PreviousStart: old.Start, PreviousEnd: old.End, Token: token, At: p.Now})
+	})
+	switch {
+	case errors.Is(err, ErrSlotFull), errors.Is(err, ErrNotActive), errors.Is(err, ErrTransition), errors.Is(err, ErrNotFound):
+		return Appointment{}, err
+	case err != nil:
+		return Appointment{}, fmt.Errorf("store: propose a time for appointment %d: %w", p.AppointmentID, err)
+	}
+	return a, nil
+}
+
+// confirmProposal is called, inside the transaction of
+// ProposeAppointmentTime, once appointment a is at its new times
+// (previously at oldStart–oldEnd): a request becomes confirmed (a
+// confirmed appointment stays so), and the move is audited as actorID's.
+// It returns the appointment as updated, or ErrTransition when a is no
+// longer active.
+func confirmProposal(ctx context.Context, tx pgx.Tx, actorID int64, a Appointment, oldStart, oldEnd time.Time) (Appointment, error) {
 	before := auditAppointment(a)
 	before["starts_at"], before["ends_at"] = oldStart, oldEnd
 	if a.Status != booking.StatusConfirmed {
@@ -255,7 +338,7 @@ func ConfirmProposal(ctx context.Context, tx pgx.Tx, actorID int64, a Appointmen
 		a, err = scanAppointment(tx.QueryRow(ctx, `UPDATE appointments SET status = 'confermato', updated_at = now()
 			WHERE id = $1 RETURNING `+appointmentColumns, a.ID))
 		if err != nil {
-			return Appointment{}, fmt.Errorf("store: confirm proposal for appointment %d: %w", a.ID, err)
+			return Appointment{}, fmt.Errorf("confirm proposal: %w", err)
 		}
 	}
 	if err := Audit(ctx, tx, AuditEntry{UserID: actorID, Action: "appointment_propose", Entity: "appointment", EntityID: a.ID,
@@ -265,18 +348,23 @@ func ConfirmProposal(ctx context.Context, tx pgx.Tx, actorID int64, a Appointmen
 	return a, nil
 }
 
-// RotateManageToken gives appointment id a new personal link, inside tx:
-// the manage token's hash becomes hash, valid until expiresAt. The token
-// is stored only as a hash, so a message sent later cannot repeat the old
-// link: it sends a new one, and the old one stops working at commit.
-func RotateManageToken(ctx context.Context, tx pgx.Tx, id int64, hash []byte, expiresAt time.Time) error {
-	tag, err := tx.Exec(ctx, `UPDATE appointments SET manage_token_hash = $2, token_expires_at = $3, updated_at = now()
-		WHERE id = $1`, id, hash, expiresAt)
+// rotateManageToken gives appointment a a new personal link, inside tx,
+// valid until booking.LinkGrace after its end, and returns the link's
+// token for the e-mail. The token is stored only as a hash, so a message
+// sent later cannot repeat the old link: it sends the new one, and the old
+// one stops working at commit.
+func rotateManageToken(ctx context.Context, tx pgx.Tx, a Appointment) (string, error) {
+	token, hash, err := code.NewToken()
 	if err != nil {
-		return fmt.Errorf("store: renew personal link of appointment %d: %w", id, err)
+		return "", err
+	}
+	tag, err := tx.Exec(ctx, `UPDATE appointments SET manage_token_hash = $2, token_expires_at = $3, updated_at = now()
+		WHERE id = $1`, a.ID, hash, a.End.Add(booking.LinkGrace))
+	if err != nil {
+		return "", fmt.Errorf("renew personal link: %w", err)
 	}
 	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("store: renew personal link of appointment %d: %w", id, ErrNotFound)
+		return "", fmt.Errorf("renew personal link: %w", ErrNotFound)
 	}
-	return nil
+	return token, nil
 }

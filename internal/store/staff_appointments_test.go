@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/udc-umbria/portal/internal/booking"
 	"github.com/udc-umbria/portal/internal/code"
 	"github.com/udc-umbria/portal/internal/hours"
+	"github.com/udc-umbria/portal/internal/notify"
 	"github.com/udc-umbria/portal/internal/store"
 )
 
@@ -29,7 +29,7 @@ func (f bookingFixture) bookAs(t testing.TB, email string, start time.Time, p bo
 	if status == booking.StatusRequested {
 		na.Mode = booking.ModeRequest
 	}
-	a, _, err := f.st.SubmitDraft(ctx, d.ID, na, 5, 10, t0, nil)
+	a, _, err := f.st.SubmitDraft(ctx, d.ID, na, 5, 10, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestOfficeAppointments_RequestsFirstThenByStart_Filtered(t *testing.T) {
 		t.Fatal(err)
 	}
 	na, _ := newAppt(t)
-	if _, _, err := f.st.SubmitDraft(ctx, d.ID, na, 5, 10, t0, nil); err != nil {
+	if _, _, err := f.st.SubmitDraft(ctx, d.ID, na, 5, 10, t0); err != nil {
 		t.Fatal(err)
 	}
 
@@ -112,7 +112,7 @@ func TestOfficeAppointment_OfAnotherOffice_NotFound(t *testing.T) {
 		t.Fatalf("other office: %v, want ErrNotFound", err)
 	}
 	_, err := f.st.ChangeAppointmentStatus(context.Background(), store.StatusChange{OfficeID: other, AppointmentID: a.ID,
-		To: booking.StatusCancelled}, nil)
+		To: booking.StatusCancelled})
 	if !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("change from other office: %v, want ErrNotFound", err)
 	}
@@ -132,14 +132,9 @@ func TestChangeAppointmentStatus_ConfirmRequest_AuditedWithoutPersonalData(t *te
 	f := newBookingFixture(t, 4)
 	ctx := context.Background()
 	a, _ := f.bookAs(t, "maria.rossi@example.org", slot, booking.Educatore, booking.StatusRequested)
-	var called bool
-	got, err := f.st.ChangeAppointmentStatus(ctx, store.StatusChange{OfficeID: f.office, AppointmentID: a.ID, To: booking.StatusConfirmed},
-		func(ctx context.Context, tx pgx.Tx, b store.Appointment) error {
-			called = b.Status == booking.StatusConfirmed
-			return nil
-		})
-	if err != nil || !called {
-		t.Fatalf("confirm: %v called=%v", err, called)
+	got, err := f.st.ChangeAppointmentStatus(ctx, store.StatusChange{OfficeID: f.office, AppointmentID: a.ID, To: booking.StatusConfirmed})
+	if err != nil {
+		t.Fatalf("confirm: %v", err)
 	}
 	if got.Status != booking.StatusConfirmed || got.Sequence != a.Sequence+1 {
 		t.Errorf("status %s sequence %d", got.Status, got.Sequence)
@@ -184,7 +179,7 @@ func TestChangeAppointmentStatus_Rules(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			a, _ := f.bookAs(t, "p"+string(rune('a'+i))+"@example.org", slot.Add(time.Duration(i)*time.Hour), booking.AssistenteSociale, tt.status)
 			got, err := f.st.ChangeAppointmentStatus(ctx, store.StatusChange{ActorID: 0, OfficeID: f.office, AppointmentID: a.ID,
-				To: tt.to, Reason: tt.reason, Check: tt.check}, nil)
+				To: tt.to, Reason: tt.reason, Check: tt.check, Now: t0})
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v, want %v", err, tt.want)
 			}
@@ -205,17 +200,28 @@ func TestChangeAppointmentStatus_Rules(t *testing.T) {
 			if stored.Sequence != wantSeq {
 				t.Errorf("sequence %d, want %d", stored.Sequence, wantSeq)
 			}
+			// The citizen is told, with the office's reason, except for
+			// done and no-show.
+			events := f.outbox.events(t)
+			last := events[len(events)-1]
+			told := last.Appointment.Code == a.Code && last.Appointment.Status == tt.to
+			if told != store.Notifies(tt.to) {
+				t.Errorf("last event %+v", last)
+			}
+			if told && (last.Reason != tt.reason || last.Token != "" || !last.At.Equal(t0) || last.Appointment.Sequence != wantSeq) {
+				t.Errorf("event %+v", last)
+			}
 		})
 	}
 }
 
-func TestChangeAppointmentStatus_AfterUpdateFails_NothingWritten(t *testing.T) {
+func TestChangeAppointmentStatus_OutboxFails_NothingWritten(t *testing.T) {
 	f := newBookingFixture(t, 4)
 	ctx := context.Background()
-	a, _ := f.bookAs(t, "a@example.org", slot, booking.AssistenteSociale, booking.StatusRequested)
+	a, tok := f.bookAs(t, "a@example.org", slot, booking.AssistenteSociale, booking.StatusRequested)
 	boom := errors.New("mail queue down")
-	_, err := f.st.ChangeAppointmentStatus(ctx, store.StatusChange{OfficeID: f.office, AppointmentID: a.ID, To: booking.StatusConfirmed},
-		func(context.Context, pgx.Tx, store.Appointment) error { return boom })
+	f.outbox.fail(boom)
+	_, err := f.st.ChangeAppointmentStatus(ctx, store.StatusChange{OfficeID: f.office, AppointmentID: a.ID, To: booking.StatusConfirmed})
 	if !errors.Is(err, boom) {
 		t.Fatalf("err = %v", err)
 	}
@@ -225,45 +231,47 @@ func TestChangeAppointmentStatus_AfterUpdateFails_NothingWritten(t *testing.T) {
 	if n := len(auditOf(t, f.st, "appointment_confirm")); n != 0 {
 		t.Errorf("%d audit entries", n)
 	}
+	if _, err := f.st.AppointmentByToken(ctx, code.HashToken(tok), t0); err != nil {
+		t.Errorf("the personal link changed anyway: %v", err)
+	}
+	if events := f.outbox.events(t); len(events) != 1 { // the booking's
+		t.Errorf("events %+v", events)
+	}
 }
 
-func TestRotateManageToken_OldLinkStopsNewWorks(t *testing.T) {
+// TestChangeAppointmentStatus_Confirm_NewLinkInTheEmail: confirming a
+// request renews the personal link (the old token is known only by its
+// hash, so the e-mail cannot repeat it): the e-mail carries the new one,
+// which works until a day after the appointment, and the old one stops.
+func TestChangeAppointmentStatus_Confirm_NewLinkInTheEmail(t *testing.T) {
 	f := newBookingFixture(t, 4)
 	ctx := context.Background()
-	a, oldTok := f.book(t, "a@example.org", slot, t0)
-	newTok, hash, err := code.NewToken()
-	if err != nil {
+	a, oldTok := f.bookAs(t, "a@example.org", slot, booking.AssistenteSociale, booking.StatusRequested)
+	if _, err := f.st.ChangeAppointmentStatus(ctx, store.StatusChange{OfficeID: f.office, AppointmentID: a.ID,
+		To: booking.StatusConfirmed, Now: t0}); err != nil {
 		t.Fatal(err)
 	}
-	expires := a.End.Add(24 * time.Hour)
-	if err := pgx.BeginFunc(ctx, f.pool, func(tx pgx.Tx) error {
-		return store.RotateManageToken(ctx, tx, a.ID, hash, expires)
-	}); err != nil {
-		t.Fatal(err)
+	events := f.outbox.events(t)
+	e := events[len(events)-1]
+	if e.Kind != notify.Confirmed || e.Token == "" || e.Token == oldTok || e.Appointment.Status != booking.StatusConfirmed {
+		t.Fatalf("event %+v", e)
 	}
 	if _, err := f.st.AppointmentByToken(ctx, code.HashToken(oldTok), t0); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("old token: %v", err)
 	}
-	got, err := f.st.AppointmentByToken(ctx, code.HashToken(newTok), t0)
-	if err != nil || got.ID != a.ID || !got.TokenExpiresAt.Equal(expires) {
+	got, err := f.st.AppointmentByToken(ctx, code.HashToken(e.Token), t0)
+	if err != nil || got.ID != a.ID || !got.TokenExpiresAt.Equal(a.End.Add(booking.LinkGrace)) {
 		t.Errorf("new token: %v %+v", err, got)
-	}
-	err = pgx.BeginFunc(ctx, f.pool, func(tx pgx.Tx) error { return store.RotateManageToken(ctx, tx, a.ID+1000, hash, expires) })
-	if !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("unknown appointment: %v", err)
 	}
 }
 
-func TestConfirmProposal_RequestMovedAndConfirmed_Audited(t *testing.T) {
+func TestProposeAppointmentTime_RequestMovedConfirmedAudited_NewLink(t *testing.T) {
 	f := newBookingFixture(t, 4)
 	ctx := context.Background()
-	a, _ := f.bookAs(t, "a@example.org", slot, booking.AssistenteSociale, booking.StatusRequested)
+	a, oldTok := f.bookAs(t, "a@example.org", slot, booking.AssistenteSociale, booking.StatusRequested)
 	newStart := slot.Add(time.Hour)
-	moved, err := f.st.MoveAppointment(ctx, a.ID, newStart, newStart.Add(length), 1, t0,
-		func(ctx context.Context, tx pgx.Tx, m store.Appointment) error {
-			_, err := store.ConfirmProposal(ctx, tx, 0, m, a.Start, a.End)
-			return err
-		})
+	moved, err := f.st.ProposeAppointmentTime(ctx, store.Proposal{OfficeID: f.office, AppointmentID: a.ID,
+		Start: newStart, End: newStart.Add(length), Capacity: 1, Now: t0})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,6 +282,44 @@ func TestConfirmProposal_RequestMovedAndConfirmed_Audited(t *testing.T) {
 	recs := auditOf(t, f.st, "appointment_propose")
 	if len(recs) != 1 || !strings.Contains(recs[0].Before, `"status": "richiesta"`) || !strings.Contains(recs[0].After, `"status": "confermato"`) {
 		t.Fatalf("audit %+v", recs)
+	}
+	events := f.outbox.events(t)
+	e := events[len(events)-1]
+	if e.Kind != notify.Proposed || !e.PreviousStart.Equal(slot) || !e.Appointment.Start.Equal(newStart) ||
+		e.Appointment.Status != booking.StatusConfirmed || e.Token == "" {
+		t.Fatalf("event %+v", e)
+	}
+	if _, err := f.st.AppointmentByToken(ctx, code.HashToken(oldTok), t0); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("old token: %v", err)
+	}
+	if got, err := f.st.AppointmentByToken(ctx, code.HashToken(e.Token), t0); err != nil || got.ID != a.ID {
+		t.Errorf("new token: %v", err)
+	}
+}
+
+func TestProposeAppointmentTime_FullSlotOrOtherOffice_NothingChanges(t *testing.T) {
+	f := newBookingFixture(t, 4)
+	ctx := context.Background()
+	a, tok := f.bookAs(t, "a@example.org", slot, booking.AssistenteSociale, booking.StatusRequested)
+	f.book(t, "b@example.org", slot.Add(time.Hour), t0)
+	before := len(f.outbox.events(t))
+	p := store.Proposal{OfficeID: f.office, AppointmentID: a.ID, Start: slot.Add(time.Hour), End: slot.Add(time.Hour + length), Capacity: 1, Now: t0}
+	if _, err := f.st.ProposeAppointmentTime(ctx, p); !errors.Is(err, store.ErrSlotFull) {
+		t.Fatalf("full slot: %v", err)
+	}
+	p.OfficeID, p.Start, p.End = f.otherOffice(t), slot.Add(2*time.Hour), slot.Add(2*time.Hour+length)
+	if _, err := f.st.ProposeAppointmentTime(ctx, p); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("other office: %v", err)
+	}
+	stored, _ := f.st.AppointmentByID(ctx, a.ID)
+	if stored.Status != booking.StatusRequested || !stored.Start.Equal(slot) || len(auditOf(t, f.st, "appointment_propose")) != 0 {
+		t.Errorf("changed: %+v", stored)
+	}
+	if _, err := f.st.AppointmentByToken(ctx, code.HashToken(tok), t0); err != nil {
+		t.Errorf("link: %v", err)
+	}
+	if n := len(f.outbox.events(t)); n != before {
+		t.Errorf("%d events, want %d", n, before)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/alexedwards/scs/pgxstore"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -16,9 +17,11 @@ import (
 // ErrNotFound is returned when the requested row does not exist.
 var ErrNotFound = fmt.Errorf("store: not found: %w", pgx.ErrNoRows)
 
-// Store wraps the connection pool.
+// Store wraps the connection pool, and the outbox that receives the
+// e-mails of its changes (see WithOutbox).
 type Store struct {
-	pool *pgxpool.Pool
+	pool   *pgxpool.Pool
+	outbox Outbox
 }
 
 // New returns a Store over pool.
@@ -27,6 +30,13 @@ func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 // Pool exposes the pool for components that manage their own SQL, such as
 // the job queue and the session store.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// SessionStore keeps the staff sessions in the sessions table, through
+// scs's pgxstore. It starts no cleanup goroutine: expired sessions are
+// purged at each login (PurgeAuthData).
+func (s *Store) SessionStore() *pgxstore.PostgresStore {
+	return pgxstore.NewWithCleanupInterval(s.pool, 0)
+}
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {

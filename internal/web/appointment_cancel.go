@@ -1,12 +1,9 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"net/http"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/udc-umbria/portal/internal/mailmsg"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/templates"
 )
@@ -20,18 +17,15 @@ func (s *Server) appointmentCancelForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, templates.AppointmentCancelPage(s.appointmentPageMeta(w, r, la, "Annulla appuntamento"), s.appointmentPage(la)))
 }
 
-// appointmentCancel cancels the appointment and queues the e-mail with
-// the calendar cancellation (METHOD:CANCEL, SEQUENCE bumped) in the same
-// transaction.
+// appointmentCancel cancels the appointment; the store queues the e-mail
+// with the calendar cancellation (METHOD:CANCEL, SEQUENCE bumped) in the
+// same transaction.
 func (s *Server) appointmentCancel(w http.ResponseWriter, r *http.Request) {
 	la, ok := s.openChangeableAppointment(w, r)
 	if !ok {
 		return
 	}
-	_, err := s.store.CancelAppointment(r.Context(), la.appt.ID, "", func(ctx context.Context, tx pgx.Tx, a store.Appointment) error {
-		m := mailAppointment(a, la.office, s.manageURL(la.token), s.cfg.BaseURL+"/prenota")
-		return s.enqueueAppointmentMail(ctx, tx, a, m, mailmsg.Cancelled(m, ""))
-	})
+	_, err := s.store.CancelAppointment(r.Context(), la.appt.ID, "", s.now())
 	switch {
 	case errors.Is(err, store.ErrNotActive), errors.Is(err, store.ErrNotFound):
 		http.Redirect(w, r, la.base, http.StatusSeeOther)

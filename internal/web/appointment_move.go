@@ -1,13 +1,10 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strconv"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/udc-umbria/portal/internal/mailmsg"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/templates"
 )
@@ -67,8 +64,9 @@ func (s *Server) appointmentMoveForm(w http.ResponseWriter, r *http.Request) {
 }
 
 // appointmentMove moves the appointment to the chosen slot: the store
-// secures the new seat before freeing the old one, and the e-mail with the
-// updated calendar entry is queued in the same transaction.
+// secures the new seat before freeing the old one, and queues the e-mail
+// (with the personal link and the updated calendar entry) in the same
+// transaction.
 func (s *Server) appointmentMove(w http.ResponseWriter, r *http.Request) {
 	la, ok := s.openChangeableAppointment(w, r)
 	if !ok {
@@ -89,12 +87,7 @@ func (s *Server) appointmentMove(w http.ResponseWriter, r *http.Request) {
 		s.renderMove(w, r, la, week, http.StatusUnprocessableEntity, "Scegli uno degli orari disponibili.")
 		return
 	}
-	oldStart, oldEnd := la.appt.Start, la.appt.End
-	_, err = s.store.MoveAppointment(r.Context(), la.appt.ID, sl.Start, sl.End, max(q.settings.Capacity, 1), s.now(),
-		func(ctx context.Context, tx pgx.Tx, a store.Appointment) error {
-			m := mailAppointment(a, la.office, s.manageURL(la.token), "")
-			return s.enqueueAppointmentMail(ctx, tx, a, m, mailmsg.Moved(m, oldStart, oldEnd))
-		})
+	_, err = s.store.MoveAppointment(r.Context(), la.appt.ID, sl.Start, sl.End, max(q.settings.Capacity, 1), s.now(), la.token)
 	switch {
 	case errors.Is(err, store.ErrSlotFull):
 		s.renderMove(w, r, la, week, http.StatusConflict,

@@ -7,6 +7,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/udc-umbria/portal/internal/booking"
 	"github.com/udc-umbria/portal/internal/code"
+	"github.com/udc-umbria/portal/internal/notify"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/templates"
 )
@@ -26,9 +27,6 @@ type linkedAppointment struct {
 	// base is the link's path, "/appuntamento/{token}".
 	base string
 }
-
-// manageURL is the personal link in full, for e-mails.
-func (s *Server) manageURL(token string) string { return s.cfg.BaseURL + "/appuntamento/" + token }
 
 // openChangeableAppointment is openAppointment for the cancel and move
 // pages: an appointment that can no longer change sends the citizen back
@@ -96,7 +94,7 @@ func (s *Server) appointmentPage(la linkedAppointment) templates.AppointmentPage
 	return templates.AppointmentPage{
 		Code: a.Code, Status: string(a.Status), StatusLabel: a.Status.Label(), Requested: a.Status == booking.StatusRequested,
 		Active: a.Status.Active(), When: booking.LongSpan(a.Start, a.End), Professional: a.Professional.Label(),
-		Reason: a.Reason, Office: bookingOffice(la.office), Bring: whatToBring, Base: la.base, CanChange: s.canChange(a),
+		Reason: a.Reason, Office: bookingOffice(la.office), Bring: notify.WhatToBring(), Base: la.base, CanChange: s.canChange(a),
 	}
 }
 
@@ -129,7 +127,7 @@ func (s *Server) appointmentCalendar(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.writeCalendar(w, s.calendarFile(la.appt, la.office, s.manageURL(la.token)))
+	s.writeCalendar(w, s.calendarFile(la.appt, la.office, la.token))
 }
 
 // appointmentPageMeta is the layout of the pages under the personal link.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/udc-umbria/portal/internal/booking"
 	"github.com/udc-umbria/portal/internal/ics"
+	"github.com/udc-umbria/portal/internal/notify"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/templates"
 )
@@ -73,7 +74,7 @@ func (s *Server) bookingDone(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, templates.BookingDonePage(p, templates.BookingDone{
 		Requested: requested, Code: a.Code, When: booking.LongSpan(a.Start, a.End),
 		Professional: a.Professional.Label(), With: a.Professional.WithArticle(), Reason: a.Reason,
-		Office: bookingOffice(o), Bring: whatToBring, ICSHref: bookingDonePath + "/" + ics.Filename, Email: a.Email,
+		Office: bookingOffice(o), Bring: notify.WhatToBring(), ICSHref: bookingDonePath + "/" + ics.Filename, Email: a.Email,
 	}))
 }
 
@@ -85,6 +86,13 @@ func (s *Server) bookingDoneCalendar(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.writeCalendar(w, s.calendarFile(a, o, ""))
+}
+
+// calendarFile is the .ics of appointment a at office o; token is the
+// personal link's secret, "" when not known (the confirmation page: the
+// token is only ever sent by e-mail).
+func (s *Server) calendarFile(a store.Appointment, o store.Office, token string) []byte {
+	return s.notifier.Calendar(a.Notice(), o.Contact(), token, s.now())
 }
 
 // writeCalendar sends an .ics file as a download.

@@ -16,6 +16,7 @@ import (
 	"github.com/udc-umbria/portal/internal/hours"
 	"github.com/udc-umbria/portal/internal/jobs"
 	"github.com/udc-umbria/portal/internal/mail"
+	"github.com/udc-umbria/portal/internal/notify"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/internal/web"
 )
@@ -24,19 +25,24 @@ import (
 // Perugia.
 const bookingOfficeSlug = "ufficio-prova-prenotazioni"
 
-// recordingMailer queues e-mail in River (in the booking's transaction)
-// and keeps a copy for the test to read.
+// recordingMailer is the store's outbox in the booking tests: it queues
+// each event's e-mail in River, in the change's transaction, as the
+// portal does, and keeps a copy of the message for the test to read.
 type recordingMailer struct {
-	mu    sync.Mutex
-	queue *jobs.Queue
-	sent  []mail.Message
+	mu       sync.Mutex
+	queue    *jobs.Queue
+	notifier *notify.Notifier
+	sent     []mail.Message
 }
 
-func (m *recordingMailer) EnqueueEmailTx(ctx context.Context, tx pgx.Tx, msg mail.Message) error {
-	if err := m.queue.EnqueueEmailTx(ctx, tx, msg); err != nil {
+func (m *recordingMailer) Notify(ctx context.Context, tx pgx.Tx, e notify.Event) error {
+	if err := m.queue.Notify(ctx, tx, e); err != nil {
 		return err
 	}
-	// Keep the copy only if the transaction commits.
+	msg, err := m.notifier.Message(e)
+	if err != nil {
+		return err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.sent = append(m.sent, msg)
@@ -67,17 +73,19 @@ func newBookingEnv(t testing.TB, capacity int) *bookingEnv {
 	mailer := &recordingMailer{}
 	e := newTestEnv(t, time.Time{}, func(o *web.Options) {
 		o.Now = clock.Now
-		o.Mailer = mailer
+		mailer.notifier = notify.New(o.Config.BaseURL)
+		o.Store = o.Store.WithOutbox(mailer)
 		// Each simulated citizen sends its own X-Forwarded-For, so that the
 		// per-address limit does not get in the way of the concurrency test.
 		o.Config.TrustProxy = true
 	})
+	e.Store = e.Store.WithOutbox(mailer) // the reminders' job uses it too
 	ctx := context.Background()
 	pool := e.Store.Pool()
 	if err := jobs.Migrate(ctx, pool); err != nil {
 		t.Fatal(err)
 	}
-	q, err := jobs.New(pool, jobs.Options{InsertOnly: true})
+	q, err := jobs.New(pool, jobs.Options{InsertOnly: true, Notifier: mailer.notifier})
 	if err != nil {
 		t.Fatal(err)
 	}

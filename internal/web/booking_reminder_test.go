@@ -25,7 +25,7 @@ func TestReminder_TomorrowsAppointment_QueuedOnceWithDetailsAndNoLink(t *testing
 	}
 	before := len(e.mailer.messages())
 	for i := 0; i < 2; i++ { // the second run must find nothing left to send
-		if _, err := e.Store.QueueReminders(ctx, time.Now(), e.Web.EnqueueReminder); err != nil {
+		if _, err := e.Store.QueueReminders(ctx, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}

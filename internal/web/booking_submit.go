@@ -1,16 +1,13 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"time"
 
 	"github.com/go-chi/chi/v5/middleware"
-	"github.com/jackc/pgx/v5"
 	"github.com/udc-umbria/portal/internal/booking"
 	"github.com/udc-umbria/portal/internal/code"
-	"github.com/udc-umbria/portal/internal/mailmsg"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/templates"
 )
@@ -23,9 +20,6 @@ const (
 	// submitWindow and submitMax limit submissions per client address.
 	submitWindow = time.Hour
 	submitMax    = 20
-	// tokenGrace is how long the personal link works after the
-	// appointment ends.
-	tokenGrace = 24 * time.Hour
 )
 
 // honeypotField is an input hidden from people and assistive technology;
@@ -33,8 +27,8 @@ const (
 const honeypotField = "sito_web"
 
 // bookingSubmit handles "Conferma e invia": it turns the draft into an
-// appointment (store.SubmitDraft) and queues the confirmation e-mail in
-// the same transaction. Submitting again (double click, reload, back
+// appointment (store.SubmitDraft, which queues the confirmation e-mail in
+// the same transaction). Submitting again (double click, reload, back
 // button) finds the appointment already made and shows it again.
 func (s *Server) bookingSubmit(w http.ResponseWriter, r *http.Request) {
 	wz, ok := s.openWizard(w, r, stepSummary)
@@ -88,20 +82,15 @@ func (s *Server) bookingSubmit(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	token, hash, err := code.NewToken()
+	token, _, err := code.NewToken()
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	na := store.NewAppointment{Code: bookingCode, TokenHash: hash, TokenExpiresAt: d.Data.SlotEnd.Add(tokenGrace),
+	na := store.NewAppointment{Code: bookingCode, Token: token, TokenExpiresAt: d.Data.SlotEnd.Add(booking.LinkGrace),
 		Status: bs.Mode.InitialStatus(), Mode: bs.Mode}
-	manageURL := s.cfg.BaseURL + "/appuntamento/" + token
 	office := wz.office
-	_, created, err := s.store.SubmitDraft(ctx, d.ID, na, max(bs.Capacity, 1), bs.MaxActivePerEmail, now,
-		func(ctx context.Context, tx pgx.Tx, a store.Appointment) error {
-			m := mailAppointment(a, office, manageURL, s.cfg.BaseURL+"/prenota")
-			return s.enqueueAppointmentMail(ctx, tx, a, m, mailmsg.Confirmation(m))
-		})
+	_, created, err := s.store.SubmitDraft(ctx, d.ID, na, max(bs.Capacity, 1), bs.MaxActivePerEmail, now)
 	switch {
 	case errors.Is(err, store.ErrSlotFull):
 		s.slotGone(w, r)

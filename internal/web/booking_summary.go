@@ -31,7 +31,7 @@ func (s *Server) summaryView(wz *wizard) templates.BookingSummary {
 	v.Sections = []templates.SummarySection{
 		{ID: "riepilogo-luogo", Title: "Luogo", EditHref: edit(stepPlace), Rows: []templates.SummaryRow{
 			{Label: "Ufficio", Value: wz.office.Name},
-			{Label: "Indirizzo", Value: officeAddress(wz.office)},
+			{Label: "Indirizzo", Value: wz.office.FullAddress()},
 		}},
 		{ID: "riepilogo-data", Title: "Data e orario", EditHref: edit(stepSlot), Rows: []templates.SummaryRow{
 			{Label: "Con", Value: d.Professional.Label()},

@@ -276,28 +276,10 @@ func (s *Server) enabledSettings(ctx context.Context, officeID int64) ([]store.B
 	return out, nil
 }
 
-// officeAddress is the street address with the town: "Via Oberdan 2, 06121
-// Perugia (PG)".
-func officeAddress(o store.Office) string {
-	if t := officeTown(o); t != "" {
-		return o.Address + ", " + t
-	}
-	return o.Address
-}
-
-// officeTown is "06121 Perugia (PG)".
-func officeTown(o store.Office) string {
-	t := strings.TrimSpace(o.CAP + " " + o.SeatName)
-	if o.SeatProvince != "" {
-		t += " (" + o.SeatProvince + ")"
-	}
-	return t
-}
-
 // bookingOffice is the office card of the booking pages.
 func bookingOffice(o store.Office) templates.BookingOffice {
 	return templates.BookingOffice{
-		Slug: o.Slug, Name: o.Name, Address: o.Address, Town: officeTown(o), Phone: o.Phone, Email: o.Email,
+		Slug: o.Slug, Name: o.Name, Address: o.Address, Town: o.Town(), Phone: o.Phone, Email: o.Email,
 		OpenDays: openDays(o.Hours), Accessibility: o.AccessibilityNotes, Demo: o.IsDemo,
 	}
 }

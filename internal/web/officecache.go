@@ -49,7 +49,7 @@ func newOfficeData(comuni []store.Comune, offices []store.Office) *officeData {
 // PostgreSQL announces a change (LISTEN office_changed, see watch), when
 // the listening connection is lost, and in any case after ttl.
 type officeCache struct {
-	store Store
+	store *store.Store
 	ttl   time.Duration
 	log   *slog.Logger
 
@@ -66,7 +66,7 @@ type officeCache struct {
 
 // newOfficeCache returns a cache; ttl <= 0 disables caching (every
 // request loads from the database).
-func newOfficeCache(st Store, ttl time.Duration, log *slog.Logger) *officeCache {
+func newOfficeCache(st *store.Store, ttl time.Duration, log *slog.Logger) *officeCache {
 	return &officeCache{store: st, ttl: ttl, log: log}
 }
 

@@ -7,19 +7,22 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
-	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 	"github.com/udc-umbria/portal/internal/config"
+	"github.com/udc-umbria/portal/internal/notify"
+	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/static"
 )
 
 // Server holds the dependencies of every handler.
 type Server struct {
-	cfg    config.Config
-	store  Store
+	cfg config.Config
+	// store is the database. Its changes to appointments queue their
+	// e-mails themselves, in their own transactions (store.Outbox): no
+	// handler sends or queues mail.
+	store  *store.Store
 	log    *slog.Logger
 	assets *static.Assets
 	csrf   *csrfGuard
@@ -28,16 +31,16 @@ type Server struct {
 	sessions *scs.SessionManager
 	// offices caches the office data (see officecache.go).
 	offices *officeCache
-	// mailer queues e-mail inside a transaction; nil skips mail (see
-	// booking_mail.go).
-	mailer        Mailer
-	mailerWarning sync.Once
+	// notifier writes the calendar files the pages offer for download.
+	notifier *notify.Notifier
 }
 
 // Options are the inputs to New.
 type Options struct {
 	Config config.Config
-	Store  Store
+	// Store is the database; give it an outbox (store.WithOutbox) for the
+	// appointments' e-mails to be queued.
+	Store  *store.Store
 	Logger *slog.Logger
 	Assets *static.Assets
 	// Now overrides the clock (tests); nil means time.Now.
@@ -52,9 +55,9 @@ type Options struct {
 	// change notification: 0 means 60 seconds, a negative value disables
 	// the cache.
 	OfficeCacheTTL time.Duration
-	// Mailer queues the booking e-mails in the booking's transaction (the
-	// job queue, *jobs.Queue); nil sends no mail and logs a warning once.
-	Mailer Mailer
+	// Notifier writes the calendar files of the pages; nil means
+	// notify.New(Config.BaseURL).
+	Notifier *notify.Notifier
 }
 
 // New builds a Server. It loads the shared CSRF secret from the store.
@@ -69,8 +72,11 @@ func New(ctx context.Context, o Options) (*Server, error) {
 	}
 	sessStore := o.Sessions
 	if sessStore == nil {
-		// No cleanup goroutine: expired sessions are purged at each login.
-		sessStore = pgxstore.NewWithCleanupInterval(o.Store.Pool(), 0)
+		sessStore = o.Store.SessionStore()
+	}
+	notifier := o.Notifier
+	if notifier == nil {
+		notifier = notify.New(o.Config.BaseURL)
 	}
 	s := &Server{
 		cfg:    o.Config,
@@ -83,7 +89,7 @@ func New(ctx context.Context, o Options) (*Server, error) {
 			cmp.Or(o.StaffIdleTimeout, defaultStaffIdleTimeout), cmp.Or(o.StaffLifetime, defaultStaffLifetime)),
 	}
 	s.sessions.ErrorFunc = s.serverError
-	s.mailer = o.Mailer
+	s.notifier = notifier
 	s.offices = newOfficeCache(o.Store, cmp.Or(o.OfficeCacheTTL, defaultOfficeCacheTTL), o.Logger)
 	return s, nil
 }

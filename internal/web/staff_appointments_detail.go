@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -10,10 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5/middleware"
-	"github.com/jackc/pgx/v5"
 	"github.com/udc-umbria/portal/internal/booking"
-	"github.com/udc-umbria/portal/internal/code"
-	"github.com/udc-umbria/portal/internal/mailmsg"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/templates"
 )
@@ -139,9 +135,6 @@ type statusAction struct {
 	withReason bool
 	// check is run on the locked appointment (store.StatusChange.Check).
 	check func(a store.Appointment, now time.Time) error
-	// mail queues the e-mail to the citizen in the transaction; nil sends
-	// none.
-	mail func(s *Server, ctx context.Context, tx pgx.Tx, o store.Office, a store.Appointment, reason string) error
 	// done is the flash after the change; it may name the code.
 	done func(a store.Appointment) string
 }
@@ -165,15 +158,15 @@ func mustHaveStarted(a store.Appointment, now time.Time) error {
 }
 
 var (
-	confirmAction = statusAction{to: booking.StatusConfirmed, verb: "confermare", check: mustNotHaveStarted, mail: mailConfirmed,
+	confirmAction = statusAction{to: booking.StatusConfirmed, verb: "confermare", check: mustNotHaveStarted,
 		done: func(a store.Appointment) string {
 			return "Richiesta " + a.Code + " confermata. La persona riceve un'e-mail con la conferma e un nuovo link personale."
 		}}
-	declineAction = statusAction{to: booking.StatusDeclined, verb: "rifiutare", withReason: true, mail: mailDeclined,
+	declineAction = statusAction{to: booking.StatusDeclined, verb: "rifiutare", withReason: true,
 		done: func(a store.Appointment) string {
 			return "Richiesta " + a.Code + " rifiutata. La persona riceve un'e-mail con il motivo."
 		}}
-	cancelAction = statusAction{to: booking.StatusCancelled, verb: "annullare", withReason: true, check: mustNotHaveStarted, mail: mailCancelled,
+	cancelAction = statusAction{to: booking.StatusCancelled, verb: "annullare", withReason: true, check: mustNotHaveStarted,
 		done: func(a store.Appointment) string {
 			return "Appuntamento " + a.Code + " annullato. La persona riceve un'e-mail con il motivo."
 		}}
@@ -183,21 +176,21 @@ var (
 		done: func(a store.Appointment) string { return "Appuntamento " + a.Code + " segnato come assente." }}
 )
 
-// staffAppointmentConfirm confirms a request (richiesta → confermato) and
-// sends the citizen mailmsg.RequestConfirmed with a new personal link.
+// staffAppointmentConfirm confirms a request (richiesta → confermato); the
+// store sends the citizen the confirmation with a new personal link.
 func (s *Server) staffAppointmentConfirm(w http.ResponseWriter, r *http.Request) {
 	s.changeStatus(w, r, confirmAction)
 }
 
 // staffAppointmentDecline declines a request with a reason (richiesta →
-// rifiutato) and sends mailmsg.RequestDeclined.
+// rifiutato); the store sends the citizen the refusal with the reason.
 func (s *Server) staffAppointmentDecline(w http.ResponseWriter, r *http.Request) {
 	s.changeStatus(w, r, declineAction)
 }
 
 // staffAppointmentCancel cancels a confirmed appointment with a reason
-// (confermato → annullato) and sends mailmsg.Cancelled with the calendar
-// cancellation.
+// (confermato → annullato); the store sends the citizen the cancellation
+// with the reason and the calendar cancellation.
 func (s *Server) staffAppointmentCancel(w http.ResponseWriter, r *http.Request) {
 	s.changeStatus(w, r, cancelAction)
 }
@@ -215,8 +208,8 @@ func (s *Server) staffAppointmentNoShow(w http.ResponseWriter, r *http.Request) 
 // changeStatus does act on the request's appointment: the reason is
 // checked (422 with the page again), the status rule and the time are
 // checked on the locked row (409 with the page again, nothing changed),
-// the change, its audit entry and the e-mail are written in one
-// transaction, then 303 to the appointment with a flash.
+// the store writes the change, its audit entry and the citizen's e-mail in
+// one transaction, then 303 to the appointment with a flash.
 func (s *Server) changeStatus(w http.ResponseWriter, r *http.Request, act statusAction) {
 	ctx := r.Context()
 	a := staffAppointmentFrom(ctx)
@@ -233,22 +226,13 @@ func (s *Server) changeStatus(w http.ResponseWriter, r *http.Request, act status
 		s.transitionRefused(w, r, a, act, reason)
 		return
 	}
-	if act.mail != nil && erased(a) {
+	if store.Notifies(act.to) && erased(a) {
 		s.renderAppointment(w, r, http.StatusConflict, a, reason, nil,
 			"Non è possibile "+act.verb+" questo appuntamento: i dati personali sono stati cancellati e la persona non si può avvisare.")
 		return
 	}
-	var office store.Office
-	if act.mail != nil {
-		var ok bool
-		var err error
-		if office, ok, err = s.officeByID(ctx, a.OfficeID); err != nil || !ok {
-			s.serverError(w, r, errors.Join(err, errors.New("office of the appointment not found")))
-			return
-		}
-	}
 	now := s.now()
-	change := store.StatusChange{ActorID: me.ID, OfficeID: a.OfficeID, AppointmentID: a.ID, To: act.to, Reason: reason}
+	change := store.StatusChange{ActorID: me.ID, OfficeID: a.OfficeID, AppointmentID: a.ID, To: act.to, Reason: reason, Now: now}
 	if act.check != nil {
 		change.Check = func(locked store.Appointment) error {
 			if act.to == booking.StatusCancelled && locked.Status != booking.StatusConfirmed {
@@ -257,13 +241,7 @@ func (s *Server) changeStatus(w http.ResponseWriter, r *http.Request, act status
 			return act.check(locked, now)
 		}
 	}
-	var after func(ctx context.Context, tx pgx.Tx, a store.Appointment) error
-	if act.mail != nil {
-		after = func(ctx context.Context, tx pgx.Tx, changed store.Appointment) error {
-			return act.mail(s, ctx, tx, office, changed, reason)
-		}
-	}
-	changed, err := s.store.ChangeAppointmentStatus(ctx, change, after)
+	changed, err := s.store.ChangeAppointmentStatus(ctx, change)
 	switch {
 	case errors.Is(err, store.ErrTransition):
 		// Someone else changed the appointment meanwhile: show it as it is.
@@ -316,44 +294,4 @@ func checkStaffReason(reason string) string {
 		return "Il motivo contiene caratteri non validi."
 	}
 	return ""
-}
-
-// renewLink gives a a new personal link inside tx and returns it in full.
-// The old token is known only by its hash, so an e-mail sent now cannot
-// repeat it: the new link replaces it, and the old one stops working when
-// the transaction commits.
-func (s *Server) renewLink(ctx context.Context, tx pgx.Tx, a store.Appointment) (string, error) {
-	token, hash, err := code.NewToken()
-	if err != nil {
-		return "", err
-	}
-	if err := store.RotateManageToken(ctx, tx, a.ID, hash, a.End.Add(tokenGrace)); err != nil {
-		return "", err
-	}
-	return s.manageURL(token), nil
-}
-
-// mailConfirmed queues mailmsg.RequestConfirmed with a new personal link.
-func mailConfirmed(s *Server, ctx context.Context, tx pgx.Tx, o store.Office, a store.Appointment, _ string) error {
-	link, err := s.renewLink(ctx, tx, a)
-	if err != nil {
-		return err
-	}
-	m := mailAppointment(a, o, link, "")
-	m.ReplacesLink = true
-	return s.enqueueAppointmentMail(ctx, tx, a, m, mailmsg.RequestConfirmed(m))
-}
-
-// mailDeclined queues mailmsg.RequestDeclined with the office's reason.
-// The personal link is left out: the request is over.
-func mailDeclined(s *Server, ctx context.Context, tx pgx.Tx, o store.Office, a store.Appointment, reason string) error {
-	m := mailAppointment(a, o, "", s.cfg.BaseURL+"/prenota")
-	return s.enqueueAppointmentMail(ctx, tx, a, m, mailmsg.RequestDeclined(m, reason))
-}
-
-// mailCancelled queues mailmsg.Cancelled with the office's reason and the
-// calendar cancellation (METHOD:CANCEL, sequence bumped by the store).
-func mailCancelled(s *Server, ctx context.Context, tx pgx.Tx, o store.Office, a store.Appointment, reason string) error {
-	m := mailAppointment(a, o, "", s.cfg.BaseURL+"/prenota")
-	return s.enqueueAppointmentMail(ctx, tx, a, m, mailmsg.Cancelled(m, reason))
 }

@@ -7,9 +7,7 @@ import (
 	"strconv"
 
 	"github.com/go-chi/chi/v5/middleware"
-	"github.com/jackc/pgx/v5"
 	"github.com/udc-umbria/portal/internal/booking"
-	"github.com/udc-umbria/portal/internal/mailmsg"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/templates"
 )
@@ -91,11 +89,11 @@ func (s *Server) staffAppointmentProposeForm(w http.ResponseWriter, r *http.Requ
 }
 
 // staffAppointmentPropose moves the appointment to the chosen time and
-// confirms it. The store secures the new seat before freeing the old one
-// (store.MoveAppointment, capacity checked under the slot's lock); in the
-// same transaction the request becomes confirmed and audited
-// (store.ConfirmProposal), the personal link is renewed and
-// mailmsg.Proposal is queued. A full slot changes nothing (409).
+// confirms it (store.ProposeAppointmentTime): in one transaction the store
+// secures the new seat before freeing the old one (capacity checked under
+// the slot's lock), confirms and audits the request, renews the personal
+// link and queues the e-mail with the new time and link. A full slot
+// changes nothing (409).
 func (s *Server) staffAppointmentPropose(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	a := staffAppointmentFrom(ctx)
@@ -124,21 +122,8 @@ func (s *Server) staffAppointmentPropose(w http.ResponseWriter, r *http.Request)
 		s.renderPropose(w, r, a, week, http.StatusUnprocessableEntity, "Scegli uno degli orari liberi.")
 		return
 	}
-	oldStart, oldEnd := a.Start, a.End
-	moved, err := s.store.MoveAppointment(ctx, a.ID, sl.Start, sl.End, max(q.settings.Capacity, 1), s.now(),
-		func(ctx context.Context, tx pgx.Tx, m store.Appointment) error {
-			confirmed, err := store.ConfirmProposal(ctx, tx, me.ID, m, oldStart, oldEnd)
-			if err != nil {
-				return err
-			}
-			link, err := s.renewLink(ctx, tx, confirmed)
-			if err != nil {
-				return err
-			}
-			msg := mailAppointment(confirmed, office, link, "")
-			msg.ReplacesLink = true
-			return s.enqueueAppointmentMail(ctx, tx, confirmed, msg, mailmsg.Proposal(msg, oldStart, oldEnd))
-		})
+	moved, err := s.store.ProposeAppointmentTime(ctx, store.Proposal{ActorID: me.ID, OfficeID: a.OfficeID, AppointmentID: a.ID,
+		Start: sl.Start, End: sl.End, Capacity: max(q.settings.Capacity, 1), Now: s.now()})
 	switch {
 	case errors.Is(err, store.ErrSlotFull):
 		s.renderPropose(w, r, a, week, http.StatusConflict,

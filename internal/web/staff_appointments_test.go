@@ -584,9 +584,9 @@ func otherOfficeAppointment(t *testing.T, st *store.Store, now time.Time) (int64
 		t.Fatal(err)
 	}
 	c, _ := code.NewBookingCode()
-	_, tokHash, _ := code.NewToken()
-	a, _, err := st.SubmitDraft(ctx, d.ID, store.NewAppointment{Code: c, TokenHash: tokHash, TokenExpiresAt: start.Add(48 * time.Hour),
-		Mode: booking.ModeRequest}, 1, 2, now, nil)
+	tok, _, _ := code.NewToken()
+	a, _, err := st.SubmitDraft(ctx, d.ID, store.NewAppointment{Code: c, Token: tok, TokenExpiresAt: start.Add(48 * time.Hour),
+		Mode: booking.ModeRequest}, 1, 2, now)
 	if err != nil {
 		t.Fatal(err)
 	}

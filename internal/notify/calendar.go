@@ -1,4 +1,4 @@
-package mailmsg
+package notify
 
 import (
 	"strings"
@@ -8,12 +8,12 @@ import (
 	"github.com/udc-umbria/portal/internal/ics"
 )
 
-// CalendarEvent returns the calendar entry to attach to a message about a:
+// calendarEvent returns the calendar entry to attach to a message about a:
 // its UID is made from the booking code and host (the portal's domain),
 // sequence is the number of times it has been moved or cancelled, and stamp
 // is now. A cancelled appointment gives a cancellation, a request not yet
 // confirmed a tentative entry.
-func CalendarEvent(a Appointment, host string, sequence int, stamp time.Time) ics.Event {
+func calendarEvent(a letter, host string, sequence int, stamp time.Time) ics.Event {
 	var desc []string
 	desc = append(desc, "Codice di prenotazione: "+a.Code)
 	if len(a.WhatToBring) > 0 {

@@ -1,4 +1,4 @@
-package mailmsg
+package notify
 
 import (
 	"html"
@@ -14,8 +14,8 @@ func rt(y int, m time.Month, d, h, mi int) time.Time {
 	return time.Date(y, m, d, h, mi, 0, 0, hours.Rome())
 }
 
-func sample() Appointment {
-	return Appointment{
+func sample() letter {
+	return letter{
 		Code: "UDC-7K3M-9QX2", Professional: booking.AssistenteSociale, FirstName: "Maria",
 		OfficeName: "Ufficio della Cittadinanza di Perugia", OfficeAddress: "Via XX Settembre 1, 06121 Perugia",
 		OfficePhone: "075 123456", OfficeEmail: "udc.perugia@example.it",
@@ -31,7 +31,7 @@ func sample() Appointment {
 // tm is a message under test with what its parts must (and must not) say.
 type tm struct {
 	name    string
-	msg     Message
+	msg     content
 	subject string
 	has     []string // in both parts
 	hasNot  []string // in neither part
@@ -58,40 +58,40 @@ func TestMessages(t *testing.T) {
 	oldStart, oldEnd := rt(2026, 12, 3, 9, 0), rt(2026, 12, 3, 9, 45)
 
 	tests := []tm{
-		{"confirmation", Confirmation(a), "Appuntamento confermato per giovedì 10 dicembre alle 10:00",
+		{"confirmation", confirmation(a), "Appuntamento confermato per giovedì 10 dicembre alle 10:00",
 			cat(common, manage, []string{when, "è confermato", "Documento d'identità", "Tessera sanitaria", "aggiungere l'appuntamento al tuo calendario"}),
 			[]string{"non è ancora confermato"}},
-		{"confirmation without .ics", Confirmation(noCal), "Appuntamento confermato per giovedì 10 dicembre alle 10:00",
+		{"confirmation without .ics", confirmation(noCal), "Appuntamento confermato per giovedì 10 dicembre alle 10:00",
 			cat(common, manage), []string{"In allegato"}},
-		{"request received", Confirmation(req), "Richiesta di appuntamento ricevuta per giovedì 10 dicembre alle 10:00",
+		{"request received", confirmation(req), "Richiesta di appuntamento ricevuta per giovedì 10 dicembre alle 10:00",
 			cat(common, []string{a.ManageURL, when, "Orario richiesto", "non è ancora confermato", "annulla la richiesta"}),
 			[]string{"è confermato.", "In allegato", "Cosa portare"}},
-		{"reminder", Reminder(a), "Promemoria: domani hai un appuntamento alle 10:00",
+		{"reminder", reminder(a), "Promemoria: domani hai un appuntamento alle 10:00",
 			cat(common, manage, []string{when, "domani hai un appuntamento con l'assistente sociale", "Tessera sanitaria"}), nil},
-		{"cancelled by the office", Cancelled(a, "Operatore assente per malattia"), "Appuntamento annullato: giovedì 10 dicembre alle 10:00",
+		{"cancelled by the office", cancelled(a, "Operatore assente per malattia"), "Appuntamento annullato: giovedì 10 dicembre alle 10:00",
 			cat(common, []string{when, "è stato annullato", "Motivo indicato dall'ufficio: Operatore assente per malattia", a.BookURL,
 				"togliere l'appuntamento dal tuo calendario"}),
 			[]string{a.ManageURL, "Se non puoi venire", "Cosa portare"}},
-		{"cancelled, no reason, no booking link", Cancelled(noBook, " "), "Appuntamento annullato: giovedì 10 dicembre alle 10:00",
+		{"cancelled, no reason, no booking link", cancelled(noBook, " "), "Appuntamento annullato: giovedì 10 dicembre alle 10:00",
 			cat(common, []string{when}), []string{"Motivo indicato", "Prenota", a.ManageURL}},
-		{"moved", Moved(a, oldStart, oldEnd), "Appuntamento spostato a giovedì 10 dicembre alle 10:00",
+		{"moved", moved(a, oldStart, oldEnd), "Appuntamento spostato a giovedì 10 dicembre alle 10:00",
 			cat(common, manage, []string{"Nuovo orario: " + when, "Orario precedente: giovedì 3 dicembre 2026, dalle 9:00 alle 9:45",
 				"aggiornare l'appuntamento nel tuo calendario"}),
 			[]string{"non è ancora confermato"}},
-		{"request moved", Moved(movedReq, oldStart, oldEnd), "Appuntamento spostato a giovedì 10 dicembre alle 10:00",
+		{"request moved", moved(movedReq, oldStart, oldEnd), "Appuntamento spostato a giovedì 10 dicembre alle 10:00",
 			cat(common, manage, []string{"Il nuovo orario non è ancora confermato"}), nil},
-		{"request confirmed", RequestConfirmed(a), "Appuntamento confermato per giovedì 10 dicembre alle 10:00",
+		{"request confirmed", requestConfirmed(a), "Appuntamento confermato per giovedì 10 dicembre alle 10:00",
 			cat(common, manage, []string{when, "l'ufficio ha accettato la tua richiesta"}), nil},
-		{"request declined", RequestDeclined(a, "In quel giorno l'ufficio è chiuso."), "Richiesta di appuntamento non accettata",
+		{"request declined", requestDeclined(a, "In quel giorno l'ufficio è chiuso."), "Richiesta di appuntamento non accettata",
 			cat(common, []string{when, "non ha potuto accettare", "Messaggio dell'ufficio: In quel giorno l'ufficio è chiuso.", a.BookURL}),
 			[]string{a.ManageURL, "Se non puoi venire"}},
-		{"proposal", Proposal(a, oldStart, oldEnd), "Proposta di un nuovo orario per il tuo appuntamento",
+		{"proposal", proposal(a, oldStart, oldEnd), "Proposta di un nuovo orario per il tuo appuntamento",
 			cat(common, []string{a.ManageURL, "Orario proposto: " + when, "Orario precedente: giovedì 3 dicembre 2026, dalle 9:00 alle 9:45",
 				"lo ha già confermato", "Se l'orario proposto non ti va bene", "Tessera sanitaria", "aggiornare l'appuntamento nel tuo calendario"}),
 			[]string{"sostituisce"}},
-		{"request confirmed, new link", RequestConfirmed(newLink), "Appuntamento confermato per giovedì 10 dicembre alle 10:00",
+		{"request confirmed, new link", requestConfirmed(newLink), "Appuntamento confermato per giovedì 10 dicembre alle 10:00",
 			cat(common, manage, []string{"Questo link sostituisce quello che ti abbiamo inviato in precedenza, che non funziona più."}), nil},
-		{"proposal, new link", Proposal(newLink, oldStart, oldEnd), "Proposta di un nuovo orario per il tuo appuntamento",
+		{"proposal, new link", proposal(newLink, oldStart, oldEnd), "Proposta di un nuovo orario per il tuo appuntamento",
 			cat(common, []string{a.ManageURL, "Questo link sostituisce quello che ti abbiamo inviato in precedenza"}), nil},
 	}
 	for _, tt := range tests {
@@ -148,7 +148,7 @@ func cat(lists ...[]string) []string {
 func TestMessages_GreetingWithoutName(t *testing.T) {
 	a := sample()
 	a.FirstName = " "
-	m := Reminder(a)
+	m := reminder(a)
 	if !strings.Contains(m.Text, "\nBuongiorno,\n") || !strings.Contains(m.HTML, "<p>Buongiorno,</p>") {
 		t.Errorf("greeting:\n%s", m.Text)
 	}
@@ -157,7 +157,7 @@ func TestMessages_GreetingWithoutName(t *testing.T) {
 func TestMessages_NoReason_NoContact(t *testing.T) {
 	a := sample()
 	a.Reason, a.OfficePhone, a.OfficeEmail = "", "", ""
-	m := Confirmation(a)
+	m := confirmation(a)
 	if strings.Contains(m.Text, "Motivo") || strings.Contains(m.Text, "Per informazioni") {
 		t.Errorf("Text:\n%s", m.Text)
 	}
@@ -171,7 +171,7 @@ func TestMessages_HTMLEscapesOfficeAndReasonData(t *testing.T) {
 	a.FirstName = `<i>Eve</i>`
 	a.WhatToBring = []string{`<a href="http://evil">premi</a>`}
 	a.ManageURL = `javascript:alert(1)`
-	for _, m := range []Message{Confirmation(a), Cancelled(a, `<script>x</script>`), RequestDeclined(a, `"><svg onload=1>`)} {
+	for _, m := range []content{confirmation(a), cancelled(a, `<script>x</script>`), requestDeclined(a, `"><svg onload=1>`)} {
 		for _, bad := range []string{"<script", "<img", "<b>", "<i>", "<svg", `<a href="http://evil"`, `href="javascript:`} {
 			if strings.Contains(m.HTML, bad) {
 				t.Errorf("HTML contains %q:\n%s", bad, m.HTML)

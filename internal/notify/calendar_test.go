@@ -1,4 +1,4 @@
-package mailmsg
+package notify
 
 import (
 	"strings"
@@ -12,7 +12,7 @@ import (
 func TestCalendarEvent(t *testing.T) {
 	a := sample()
 	stamp := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
-	e := CalendarEvent(a, "udc.umbria.it", 1, stamp)
+	e := calendarEvent(a, "udc.umbria.it", 1, stamp)
 	want := ics.Event{
 		UID: "UDC-7K3M-9QX2@udc.umbria.it", Sequence: 1, Start: a.Start, End: a.End,
 		Summary:  "Appuntamento con l'assistente sociale – Ufficio della Cittadinanza di Perugia",
@@ -26,18 +26,18 @@ func TestCalendarEvent(t *testing.T) {
 		Stamp: stamp,
 	}
 	if e != want {
-		t.Errorf("CalendarEvent =\n%+v\nwant\n%+v", e, want)
+		t.Errorf("calendarEvent =\n%+v\nwant\n%+v", e, want)
 	}
 	if got := string(ics.Calendar(e)); !strings.Contains(got, "DTSTART;TZID=Europe/Rome:20261210T100000\r\n") {
 		t.Errorf("calendar:\n%s", got)
 	}
 
 	a.Status = booking.StatusRequested
-	if e := CalendarEvent(a, "h", 0, stamp); !e.Tentative || e.Cancelled {
+	if e := calendarEvent(a, "h", 0, stamp); !e.Tentative || e.Cancelled {
 		t.Errorf("request: %+v", e)
 	}
 	a.Status = booking.StatusCancelled
-	e = CalendarEvent(a, "h", 2, stamp)
+	e = calendarEvent(a, "h", 2, stamp)
 	if !e.Cancelled || e.URL != "" || strings.Contains(e.Description, a.ManageURL) {
 		t.Errorf("cancelled: %+v", e)
 	}

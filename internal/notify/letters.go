@@ -1,11 +1,4 @@
-// Package mailmsg writes the e-mails about appointments that the portal
-// sends to citizens: subject, plain text and HTML, in Italian. It does not
-// send them.
-//
-// Subjects carry no personal data (not even the citizen's name, nor the
-// kind of professional or the reason, which could hint at the citizen's
-// situation on a lock screen): only what happened and when.
-package mailmsg
+package notify
 
 import (
 	"bytes"
@@ -17,8 +10,10 @@ import (
 	"github.com/udc-umbria/portal/internal/booking"
 )
 
-// Appointment is what the messages say about one appointment.
-type Appointment struct {
+// letter is what the messages say about one appointment: an Event made
+// ready to write (links in full, the list of documents, whether the
+// calendar file is attached).
+type letter struct {
 	// Code is the booking code, "UDC-7K3M-9QX2".
 	Code         string
 	Professional booking.Professional
@@ -53,8 +48,8 @@ type Appointment struct {
 	CalendarAttached bool
 }
 
-// Message is one e-mail, ready to be sent.
-type Message struct {
+// content is the written part of one e-mail.
+type content struct {
 	Subject string
 	// Text is the plain-text part, HTML the HTML part: the same content.
 	Text, HTML string
@@ -65,13 +60,13 @@ type Message struct {
 const manageLead = "Se non puoi venire, annulla o sposta l'appuntamento con il link qui sotto."
 
 // linkReplaced follows the lead to a personal link that replaces the one
-// sent before (Appointment.ReplacesLink).
+// sent before (letter.ReplacesLink).
 const linkReplaced = "Questo link sostituisce quello che ti abbiamo inviato in precedenza, che non funziona più."
 
-// Confirmation is sent as soon as a citizen books: "Appuntamento
+// confirmation is sent as soon as a citizen books: "Appuntamento
 // confermato", or "Richiesta di appuntamento ricevuta" when the office must
 // confirm (Status is StatusRequested).
-func Confirmation(a Appointment) Message {
+func confirmation(a letter) content {
 	if a.Status == booking.StatusRequested {
 		v := a.view("Richiesta di appuntamento ricevuta")
 		v.Intro = []string{
@@ -92,8 +87,8 @@ func Confirmation(a Appointment) Message {
 	return v.message("Appuntamento confermato per " + booking.ShortWhen(a.Start))
 }
 
-// Reminder is sent the day before a confirmed appointment.
-func Reminder(a Appointment) Message {
+// reminder is sent the day before a confirmed appointment.
+func reminder(a letter) content {
 	v := a.view("Promemoria dell'appuntamento")
 	v.Intro = []string{"ti ricordiamo che domani hai un appuntamento con " + a.Professional.WithArticle() + "."}
 	if a.ManageURL == "" {
@@ -105,9 +100,9 @@ func Reminder(a Appointment) Message {
 	return v.message("Promemoria: domani hai un appuntamento " + booking.AtTime(a.Start))
 }
 
-// Cancelled is sent when an appointment (or a request) is cancelled, by the
+// cancelled is sent when an appointment (or a request) is cancelled, by the
 // citizen or by the office; reason is the office's explanation, "" if none.
-func Cancelled(a Appointment, reason string) Message {
+func cancelled(a letter, reason string) content {
 	v := a.view("Appuntamento annullato")
 	v.Intro = []string{"il tuo appuntamento con " + a.Professional.WithArticle() + " di " + booking.LongSpan(a.Start, a.End) + " è stato annullato."}
 	if r := strings.TrimSpace(reason); r != "" {
@@ -119,9 +114,9 @@ func Cancelled(a Appointment, reason string) Message {
 	return v.message("Appuntamento annullato: " + booking.ShortWhen(a.Start))
 }
 
-// Moved is sent when an appointment is moved; a holds the new times,
+// moved is sent when an appointment is moved; a holds the new times,
 // oldStart and oldEnd the previous ones.
-func Moved(a Appointment, oldStart, oldEnd time.Time) Message {
+func moved(a letter, oldStart, oldEnd time.Time) content {
 	v := a.view("Appuntamento spostato")
 	v.Intro = []string{"il tuo appuntamento con " + a.Professional.WithArticle() + " è stato spostato a un nuovo orario."}
 	if a.Status == booking.StatusRequested {
@@ -135,8 +130,8 @@ func Moved(a Appointment, oldStart, oldEnd time.Time) Message {
 	return v.message("Appuntamento spostato a " + booking.ShortWhen(a.Start))
 }
 
-// RequestConfirmed is sent when the office accepts a request.
-func RequestConfirmed(a Appointment) Message {
+// requestConfirmed is sent when the office accepts a request.
+func requestConfirmed(a letter) content {
 	v := a.view("Appuntamento confermato")
 	v.Intro = []string{"l'ufficio ha accettato la tua richiesta: il tuo appuntamento con " + a.Professional.WithArticle() + " è confermato."}
 	v.Details = a.details("Quando")
@@ -146,9 +141,9 @@ func RequestConfirmed(a Appointment) Message {
 	return v.message("Appuntamento confermato per " + booking.ShortWhen(a.Start))
 }
 
-// RequestDeclined is sent when the office does not accept a request;
+// requestDeclined is sent when the office does not accept a request;
 // reason is the office's explanation, "" if none.
-func RequestDeclined(a Appointment, reason string) Message {
+func requestDeclined(a letter, reason string) content {
 	v := a.view("Richiesta di appuntamento non accettata")
 	v.Intro = []string{"ci dispiace, l'ufficio non ha potuto accettare la tua richiesta di appuntamento con " +
 		a.Professional.WithArticle() + " per " + booking.LongSpan(a.Start, a.End) + "."}
@@ -160,11 +155,11 @@ func RequestDeclined(a Appointment, reason string) Message {
 	return v.message("Richiesta di appuntamento non accettata")
 }
 
-// Proposal is sent when the office moves an appointment or a request to a
+// proposal is sent when the office moves an appointment or a request to a
 // time it proposes, and confirms it: a holds the new times, oldStart and
 // oldEnd the previous ones. A citizen for whom the new time does not work
 // moves or cancels the appointment with the personal link.
-func Proposal(a Appointment, oldStart, oldEnd time.Time) Message {
+func proposal(a letter, oldStart, oldEnd time.Time) content {
 	v := a.view("Ti proponiamo un altro orario")
 	v.Intro = []string{"l'ufficio ti propone un orario diverso per il tuo appuntamento con " + a.Professional.WithArticle() +
 		" e lo ha già confermato: se ti va bene, non devi fare nulla."}
@@ -196,7 +191,7 @@ type detail struct{ Label, Value string }
 
 type action struct{ Lead, Label, URL string }
 
-func (a Appointment) view(title string) *view {
+func (a letter) view(title string) *view {
 	greeting := "Buongiorno,"
 	if n := strings.TrimSpace(a.FirstName); n != "" {
 		greeting = "Gentile " + n + ","
@@ -217,7 +212,7 @@ func (a Appointment) view(title string) *view {
 
 // details lists the appointment; when is the label of its times, or ""
 // to leave them out.
-func (a Appointment) details(when string) []detail {
+func (a letter) details(when string) []detail {
 	var d []detail
 	if when != "" {
 		d = append(d, detail{when, booking.LongSpan(a.Start, a.End)})
@@ -233,7 +228,7 @@ func (a Appointment) details(when string) []detail {
 	return append(d, detail{"Codice di prenotazione", a.Code})
 }
 
-func (a Appointment) manageAction() *action {
+func (a letter) manageAction() *action {
 	if a.ManageURL == "" {
 		// The personal link is stored only as a hash, so messages built
 		// later (the reminder) cannot repeat it.
@@ -243,14 +238,14 @@ func (a Appointment) manageAction() *action {
 }
 
 // linkLead is lead, followed by linkReplaced when the link is a new one.
-func (a Appointment) linkLead(lead string) string {
+func (a letter) linkLead(lead string) string {
 	if a.ReplacesLink {
 		return lead + " " + linkReplaced
 	}
 	return lead
 }
 
-func (a Appointment) bookAgain(lead string) *action {
+func (a letter) bookAgain(lead string) *action {
 	if a.BookURL == "" {
 		return nil
 	}
@@ -262,14 +257,14 @@ var files embed.FS
 
 var page = template.Must(template.ParseFS(files, "message.html"))
 
-func (v *view) message(subject string) Message {
+func (v *view) message(subject string) content {
 	var b bytes.Buffer
 	// The template and the view are fixed, so an error is a bug that the
 	// tests catch.
 	if err := page.Execute(&b, v); err != nil {
-		panic("mailmsg: " + err.Error())
+		panic("notify: " + err.Error())
 	}
-	return Message{Subject: subject, Text: v.text(), HTML: b.String()}
+	return content{Subject: subject, Text: v.text(), HTML: b.String()}
 }
 
 // text writes the plain-text part.
@@ -330,7 +325,7 @@ const (
 )
 
 // calendarNote returns note if a.CalendarAttached, else "".
-func (a Appointment) calendarNote(note string) string {
+func (a letter) calendarNote(note string) string {
 	if !a.CalendarAttached {
 		return ""
 	}

@@ -1,0 +1,206 @@
+// Package notify owns everything the portal writes to citizens about their
+// appointments: the e-mails (subject, plain text, HTML, in Italian) and
+// the iCalendar files attached to them or downloaded from the pages. It
+// sends nothing and reads no database: it turns an Event — what happened
+// to which appointment — into a mail.Message.
+//
+// Who calls it:
+//
+//   - the store, inside the transaction of each change, hands the change's
+//     Event to its outbox (store.Outbox; the job queue is one), which
+//     renders it here and queues the message, so that the change and its
+//     e-mail are committed together or not at all;
+//   - the web pages use Calendar and WhatToBring for the .ics download
+//     and the confirmation page.
+//
+// An Event is a plain value with everything the message needs, so it can
+// also be stored and rendered later (at send time) without the database.
+//
+// Subjects carry no personal data (not even the citizen's name, nor the
+// kind of professional or the reason, which could hint at the citizen's
+// situation on a lock screen): only what happened and when.
+package notify
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"time"
+
+	"github.com/udc-umbria/portal/internal/booking"
+	"github.com/udc-umbria/portal/internal/ics"
+	"github.com/udc-umbria/portal/internal/mail"
+)
+
+// Kind is what happened to an appointment. The values are stable
+// identifiers (they may be stored), not text shown to anyone.
+type Kind string
+
+// The events a citizen is told about by e-mail.
+const (
+	// Booked: the citizen booked. The appointment's status says whether it
+	// is confirmed or a request the office will answer.
+	Booked Kind = "booked"
+	// Reminder: a confirmed appointment takes place tomorrow.
+	Reminder Kind = "reminder"
+	// Cancelled: the citizen or the office cancelled the appointment;
+	// Event.Reason is the office's explanation, "" for none.
+	Cancelled Kind = "cancelled"
+	// Moved: the citizen moved the appointment with the personal link;
+	// Event.PreviousStart and PreviousEnd are the old times.
+	Moved Kind = "moved"
+	// Confirmed: the office accepted a request, with a new personal link
+	// (Event.Token) that replaces the one sent before.
+	Confirmed Kind = "confirmed"
+	// Declined: the office did not accept a request; Event.Reason is its
+	// message.
+	Declined Kind = "declined"
+	// Proposed: the office moved the appointment to a time it proposes and
+	// confirmed it, with a new personal link (Event.Token); PreviousStart
+	// and PreviousEnd are the old times.
+	Proposed Kind = "proposed"
+)
+
+// Appointment is what the messages say about an appointment, as the
+// event left it.
+type Appointment struct {
+	// Code is the booking code, "UDC-7K3M-9QX2".
+	Code         string
+	Professional booking.Professional
+	// Status decides how the appointment is described (a request still to
+	// be confirmed, a cancelled one …) and the calendar entry's method.
+	Status booking.Status
+	// Start and End are written in Rome time.
+	Start, End time.Time
+	// Reason is the reason the citizen chose.
+	Reason string
+	// FirstName is for the greeting; "" gives one without a name.
+	FirstName string
+	// Email is the recipient.
+	Email string
+	// Sequence is the iCalendar SEQUENCE: how many times the citizen's
+	// calendar entry has changed.
+	Sequence int
+}
+
+// Office is how the messages name and reach the office.
+type Office struct {
+	Name string
+	// Address is the street address with the town: "Via Oberdan 2, 06121
+	// Perugia (PG)".
+	Address string
+	Phone   string
+	Email   string
+}
+
+// Event is something that happened to an appointment that its citizen is
+// told about by e-mail.
+type Event struct {
+	Kind        Kind
+	Appointment Appointment
+	Office      Office
+	// PreviousStart and PreviousEnd are the times before a move (Moved,
+	// Proposed).
+	PreviousStart, PreviousEnd time.Time
+	// Reason is the office's explanation of a cancellation or a refusal;
+	// "" for none.
+	Reason string
+	// Token is the secret of the citizen's personal link
+	// (/appuntamento/{Token}) when the change knows it: at booking, when
+	// the citizen acts through the link, and when the office issues a new
+	// one (Confirmed, Proposed). It is "" when only its hash is stored (the
+	// reminder, the office's cancellation or refusal): the message then
+	// does without the link. The token is a secret: whoever stores an
+	// Event must protect it.
+	Token string
+	// At is when it happened: the calendar file's DTSTAMP.
+	At time.Time
+}
+
+// Notifier writes the messages of a portal reached at one base URL.
+type Notifier struct {
+	baseURL string
+	host    string
+}
+
+// New returns a Notifier for the portal at baseURL ("https://udc.example.it",
+// no trailing slash): personal links and the booking page are under it,
+// and its host is the domain of the calendar entries' UIDs.
+func New(baseURL string) *Notifier {
+	host := "uffici-cittadinanza.invalid"
+	if u, err := url.Parse(baseURL); err == nil && u.Hostname() != "" {
+		host = u.Hostname()
+	}
+	return &Notifier{baseURL: baseURL, host: host}
+}
+
+// whatToBring is what every citizen is asked to bring to an appointment.
+var whatToBring = []string{
+	"un documento d'identità valido",
+	"la tessera sanitaria (codice fiscale)",
+	"i documenti utili per la tua situazione, se li hai (per esempio l'attestazione ISEE, certificati, lettere ricevute)",
+}
+
+// WhatToBring lists what every citizen is asked to bring to an
+// appointment, as the e-mails say it; the pages show the same list.
+func WhatToBring() []string { return slices.Clone(whatToBring) }
+
+// Message returns the e-mail that tells the appointment's citizen about
+// e, with the calendar file attached. It fails only for an unknown Kind.
+func (n *Notifier) Message(e Event) (mail.Message, error) {
+	l := n.letter(e.Appointment, e.Office, e.Token)
+	var c content
+	switch e.Kind {
+	case Booked:
+		c = confirmation(l)
+	case Reminder:
+		c = reminder(l)
+	case Cancelled:
+		l.BookURL = n.bookURL()
+		c = cancelled(l, e.Reason)
+	case Moved:
+		c = moved(l, e.PreviousStart, e.PreviousEnd)
+	case Confirmed:
+		l.ReplacesLink = true
+		c = requestConfirmed(l)
+	case Declined:
+		l.BookURL = n.bookURL()
+		c = requestDeclined(l, e.Reason)
+	case Proposed:
+		l.ReplacesLink = true
+		c = proposal(l, e.PreviousStart, e.PreviousEnd)
+	default:
+		return mail.Message{}, fmt.Errorf("notify: unknown event %q", e.Kind)
+	}
+	ev := calendarEvent(l, n.host, e.Appointment.Sequence, e.At)
+	return mail.Message{
+		To: e.Appointment.Email, Subject: c.Subject, Text: c.Text, HTML: c.HTML,
+		Attachments: []mail.Attachment{{Name: ics.Filename, ContentType: ics.ContentType(ev), Data: ics.Calendar(ev)}},
+	}, nil
+}
+
+// Calendar returns the .ics file of appointment a at office o, stamped
+// at stamp; token is the personal link's secret, "" when not known (the
+// entry then goes without the link).
+func (n *Notifier) Calendar(a Appointment, o Office, token string, stamp time.Time) []byte {
+	return ics.Calendar(calendarEvent(n.letter(a, o, token), n.host, a.Sequence, stamp))
+}
+
+// letter is what the messages say about a at o.
+func (n *Notifier) letter(a Appointment, o Office, token string) letter {
+	l := letter{
+		Code: a.Code, Professional: a.Professional, FirstName: a.FirstName,
+		OfficeName: o.Name, OfficeAddress: o.Address, OfficePhone: o.Phone, OfficeEmail: o.Email,
+		Start: a.Start, End: a.End, Reason: a.Reason, Status: a.Status,
+		WhatToBring: whatToBring, CalendarAttached: true,
+	}
+	if token != "" {
+		// The route of the personal pages (internal/web/routes.go).
+		l.ManageURL = n.baseURL + "/appuntamento/" + token
+	}
+	return l
+}
+
+// bookURL is the start of the booking, offered after a cancellation or a
+// refusal.
+func (n *Notifier) bookURL() string { return n.baseURL + "/prenota" }

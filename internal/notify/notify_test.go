@@ -1,0 +1,144 @@
+package notify_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/udc-umbria/portal/internal/booking"
+	"github.com/udc-umbria/portal/internal/hours"
+	"github.com/udc-umbria/portal/internal/notify"
+)
+
+const (
+	base  = "https://udc.example.it"
+	token = "tok3n_OF-the-personal-link_0123456789abcdef"
+	link  = base + "/appuntamento/" + token
+)
+
+func event(kind notify.Kind, status booking.Status, tok string) notify.Event {
+	start := time.Date(2026, 12, 10, 10, 0, 0, 0, hours.Rome())
+	return notify.Event{
+		Kind: kind,
+		Appointment: notify.Appointment{Code: "UDC-7K3M-9QX2", Professional: booking.Educatore, Status: status,
+			Start: start, End: start.Add(45 * time.Minute), Reason: "Prima informazione", FirstName: "Maria",
+			Email: "maria.rossi@example.org", Sequence: 2},
+		Office: notify.Office{Name: "Ufficio della Cittadinanza di Foligno", Address: "Piazza della Repubblica 1, 06034 Foligno (PG)",
+			Phone: "0742 123456", Email: "udc.foligno@example.org"},
+		PreviousStart: start.Add(-48 * time.Hour), PreviousEnd: start.Add(-48*time.Hour + 45*time.Minute),
+		Reason: "Operatore assente", Token: tok,
+		At: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC),
+	}
+}
+
+// TestMessage_EachEvent checks that every event gives its own message to
+// the citizen, with the personal link only when the event carries it, the
+// booking link after a cancellation or a refusal, and the calendar entry
+// the calendar needs (an update, or a cancellation).
+func TestMessage_EachEvent(t *testing.T) {
+	n := notify.New(base)
+	tests := []struct {
+		name    string
+		e       notify.Event
+		subject string
+		has     []string
+		hasNot  []string
+		method  string
+	}{
+		{"booked", event(notify.Booked, booking.StatusConfirmed, token), "Appuntamento confermato per",
+			[]string{link, "è confermato", "un documento d'identità valido"}, []string{"sostituisce", base + "/prenota"}, "PUBLISH"},
+		{"request booked", event(notify.Booked, booking.StatusRequested, token), "Richiesta di appuntamento ricevuta",
+			[]string{link, "non è ancora confermato"}, nil, "PUBLISH"},
+		{"reminder", event(notify.Reminder, booking.StatusConfirmed, ""), "Promemoria: domani",
+			[]string{"e-mail di conferma", "0742 123456"}, []string{"/appuntamento/"}, "PUBLISH"},
+		{"cancelled by the office", event(notify.Cancelled, booking.StatusCancelled, ""), "Appuntamento annullato",
+			[]string{"Motivo indicato dall'ufficio: Operatore assente", base + "/prenota"}, []string{"/appuntamento/"}, "CANCEL"},
+		{"moved", event(notify.Moved, booking.StatusConfirmed, token), "Appuntamento spostato",
+			[]string{link, "Orario precedente: martedì 8 dicembre 2026"}, []string{"sostituisce"}, "PUBLISH"},
+		{"confirmed", event(notify.Confirmed, booking.StatusConfirmed, token), "Appuntamento confermato per",
+			[]string{link, "ha accettato la tua richiesta", "sostituisce quello che ti abbiamo inviato"}, nil, "PUBLISH"},
+		{"declined", event(notify.Declined, booking.StatusDeclined, ""), "Richiesta di appuntamento non accettata",
+			[]string{"Messaggio dell'ufficio: Operatore assente", base + "/prenota"}, []string{"/appuntamento/"}, "CANCEL"},
+		{"proposed", event(notify.Proposed, booking.StatusConfirmed, token), "Proposta di un nuovo orario",
+			[]string{link, "Orario proposto", "sostituisce quello che ti abbiamo inviato"}, nil, "PUBLISH"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := n.Message(tt.e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := m.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			if m.To != "maria.rossi@example.org" || !strings.HasPrefix(m.Subject, tt.subject) {
+				t.Errorf("to %q subject %q", m.To, m.Subject)
+			}
+			for _, s := range tt.has {
+				if !strings.Contains(m.Text, s) {
+					t.Errorf("text lacks %q:\n%s", s, m.Text)
+				}
+				if strings.HasPrefix(s, "http") && !strings.Contains(m.HTML, `href="`+s+`"`) {
+					t.Errorf("HTML lacks the link %q", s)
+				}
+			}
+			for _, s := range tt.hasNot {
+				if strings.Contains(m.Text, s) || strings.Contains(m.HTML, s) {
+					t.Errorf("message contains %q:\n%s", s, m.Text)
+				}
+			}
+			if len(m.Attachments) != 1 {
+				t.Fatalf("%d attachments", len(m.Attachments))
+			}
+			att := m.Attachments[0]
+			ics := unfold(att.Data)
+			if att.Name != "appuntamento.ics" || !strings.HasSuffix(att.ContentType, "method="+tt.method) ||
+				!strings.Contains(ics, "METHOD:"+tt.method+"\r\n") || !strings.Contains(ics, "UID:UDC-7K3M-9QX2@udc.example.it\r\n") ||
+				!strings.Contains(ics, "SEQUENCE:2\r\n") || !strings.Contains(ics, "DTSTAMP:20261201T090000Z\r\n") {
+				t.Errorf("attachment %s %s:\n%s", att.Name, att.ContentType, ics)
+			}
+		})
+	}
+}
+
+// unfold joins the folded lines of an iCalendar file.
+func unfold(b []byte) string { return strings.ReplaceAll(string(b), "\r\n ", "") }
+
+func TestMessage_UnknownEvent_Error(t *testing.T) {
+	if _, err := notify.New(base).Message(event("rescheduled", booking.StatusConfirmed, "")); err == nil {
+		t.Fatal("unknown kind rendered")
+	}
+}
+
+func TestCalendar_LinkOnlyWithToken(t *testing.T) {
+	n := notify.New(base)
+	e := event(notify.Booked, booking.StatusConfirmed, "")
+	without := unfold(n.Calendar(e.Appointment, e.Office, "", e.At))
+	with := unfold(n.Calendar(e.Appointment, e.Office, token, e.At))
+	if strings.Contains(without, "/appuntamento/") || !strings.Contains(with, "URL:"+link) {
+		t.Errorf("without token:\n%s\nwith token:\n%s", without, with)
+	}
+	if !strings.Contains(without, "LOCATION:Ufficio della Cittadinanza di Foligno\\, Piazza della Repubblica 1\\, 06034 Foligno (PG)") {
+		t.Errorf("location:\n%s", without)
+	}
+}
+
+func TestNew_HostOfBaseURL_IsTheUIDDomain(t *testing.T) {
+	e := event(notify.Booked, booking.StatusConfirmed, "")
+	for baseURL, want := range map[string]string{
+		"http://127.0.0.1:8080": "UID:UDC-7K3M-9QX2@127.0.0.1",
+		"":                      "UID:UDC-7K3M-9QX2@uffici-cittadinanza.invalid",
+	} {
+		if got := string(notify.New(baseURL).Calendar(e.Appointment, e.Office, "", e.At)); !strings.Contains(got, want) {
+			t.Errorf("base %q: lacks %q", baseURL, want)
+		}
+	}
+}
+
+func TestWhatToBring_IsACopy(t *testing.T) {
+	l := notify.WhatToBring()
+	l[0] = "changed"
+	if notify.WhatToBring()[0] == "changed" {
+		t.Error("WhatToBring shares its slice")
+	}
+}

@@ -1,0 +1,90 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/udc-umbria/portal/internal/notify"
+)
+
+// Outbox receives, inside the transaction of a change, the event that the
+// change's citizen must be told about by e-mail. Whatever it writes with
+// tx (the job queue inserts a send_email job) is committed with the change
+// or not at all: a booking never exists without its confirmation e-mail,
+// nor an e-mail without its booking. If it fails, the change is rolled
+// back. *jobs.Queue is one.
+type Outbox interface {
+	Notify(ctx context.Context, tx pgx.Tx, e notify.Event) error
+}
+
+// WithOutbox returns a Store over the same pool whose changes to
+// appointments hand their events to o (see Outbox). A Store without one
+// writes the changes and sends no e-mail (command-line tools, tests),
+// except QueueReminders, which refuses to run.
+func (s *Store) WithOutbox(o Outbox) *Store {
+	c := *s
+	c.outbox = o
+	return &c
+}
+
+// enqueueEvent completes e with the appointment's office and hands it to
+// the outbox, in tx. Without an outbox it does nothing.
+func (s *Store) enqueueEvent(ctx context.Context, tx pgx.Tx, officeID int64, e notify.Event) error {
+	if s.outbox == nil {
+		return nil
+	}
+	o, err := officeContact(ctx, tx, officeID)
+	if err != nil {
+		return err
+	}
+	e.Office = o
+	if err := s.outbox.Notify(ctx, tx, e); err != nil {
+		return fmt.Errorf("enqueue %s e-mail: %w", e.Kind, err)
+	}
+	return nil
+}
+
+// officeContact loads what the e-mails say about office id.
+func officeContact(ctx context.Context, tx pgx.Tx, id int64) (notify.Office, error) {
+	var o Office
+	err := tx.QueryRow(ctx, `SELECT o.name, o.address, o.cap, c.name, c.province, o.phone, o.email
+		FROM offices o JOIN comuni c ON c.istat = o.seat_istat WHERE o.id = $1`, id).
+		Scan(&o.Name, &o.Address, &o.CAP, &o.SeatName, &o.SeatProvince, &o.Phone, &o.Email)
+	if err != nil {
+		return notify.Office{}, fmt.Errorf("load office %d: %w", id, notFound(err))
+	}
+	return o.Contact(), nil
+}
+
+// Notice is what e-mails and calendar files say about the appointment.
+func (a Appointment) Notice() notify.Appointment {
+	return notify.Appointment{
+		Code: a.Code, Professional: a.Professional, Status: a.Status, Start: a.Start, End: a.End,
+		Reason: a.Reason, FirstName: a.FirstName, Email: a.Email, Sequence: a.Sequence,
+	}
+}
+
+// Contact is how e-mails and calendar files name and reach the office.
+func (o Office) Contact() notify.Office {
+	return notify.Office{Name: o.Name, Address: o.FullAddress(), Phone: o.Phone, Email: o.Email}
+}
+
+// Town is the seat's postcode, Comune and province: "06121 Perugia (PG)".
+func (o Office) Town() string {
+	t := strings.TrimSpace(o.CAP + " " + o.SeatName)
+	if o.SeatProvince != "" {
+		t += " (" + o.SeatProvince + ")"
+	}
+	return t
+}
+
+// FullAddress is the street address with the town: "Via Oberdan 2, 06121
+// Perugia (PG)".
+func (o Office) FullAddress() string {
+	if t := o.Town(); t != "" {
+		return o.Address + ", " + t
+	}
+	return o.Address
+}
