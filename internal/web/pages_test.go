@@ -196,8 +196,6 @@ func TestCSRF_CrossOriginPost_403(t *testing.T) {
 	}
 }
 
-var hostRE = regexp.MustCompile(`(?:src|href|action)="(https?:)?//([^/"]+)`)
-
 // assertNoForeignHosts fails when a page loads a resource from another
 // host. Plain links to other sites (<a href>) are allowed; src and
 // stylesheet/script/icon hrefs are not.
