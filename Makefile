@@ -13,7 +13,7 @@ BIN   := bin/portal
 # DEVMAIL is the development mail server (cmd/devmail): kept out of $(BIN).
 DEVMAIL := bin/devmail
 
-.PHONY: run test test-go check-generated generate fmt lint bench build assets db-up db-stop browser clean
+.PHONY: run test test-go test-race check-size check-generated generate fmt lint bench build assets db-up db-stop browser clean
 
 build:
 	$(GO) build -trimpath -o $(BIN) ./cmd/portal
@@ -33,8 +33,20 @@ run: build
 	if [ -z "$${SMTP_URL:-}" ]; then exec ./$(DEVMAIL) -- ./$(BIN) serve; fi; \
 	exec ./$(BIN) serve
 
-## test: every test, against real PostgreSQL and (when available) headless Chromium
-test: check-generated
+## test: the checks below, then every test, against real PostgreSQL and (when available) headless Chromium
+test: check-size check-generated lint
+	@$(MAKE) --no-print-directory test-go
+
+## test-race: the store, web, jobs and booking tests under the race detector (same databases as make test)
+test-race:
+	@$(MAKE) --no-print-directory test-go TEST_FLAGS='-race -timeout 40m' \
+	  TEST_PKGS='./internal/store/... ./internal/web/... ./internal/jobs/... ./internal/booking/...'
+
+# test-go runs TEST_PKGS with TEST_FLAGS on the test databases: TEST_DATABASE_URL,
+# else DATABASE_URL, else the private cluster under .pgdata/.
+TEST_PKGS  ?= ./...
+TEST_FLAGS ?=
+test-go:
 	@set -euo pipefail; \
 	if [ -z "$${TEST_DATABASE_URL:-}" ]; then \
 	  if [ -n "$${DATABASE_URL:-}" ]; then export TEST_DATABASE_URL="$$DATABASE_URL"; \
@@ -42,20 +54,37 @@ test: check-generated
 	fi; \
 	$(MAKE) --no-print-directory browser; \
 	if command -v chromium >/dev/null 2>&1; then export REQUIRE_BROWSER=1; fi; \
-	$(GO) test -count=1 -timeout 20m ./... 2>&1 | tee .test.out; \
+	out=$$(mktemp); trap 'rm -f "$$out"' EXIT; \
+	$(GO) test -count=1 -timeout 20m $(TEST_FLAGS) $(TEST_PKGS) 2>&1 | tee "$$out"; \
 	status=$${PIPESTATUS[0]}; \
-	passed=$$(grep -c '^ok ' .test.out || true); failed=$$(grep -c '^FAIL	' .test.out || true); rm -f .test.out; \
+	passed=$$(grep -c '^ok ' "$$out" || true); failed=$$(grep -c '^FAIL	' "$$out" || true); \
 	echo "packages: $$passed passed, $$failed failed"; \
 	exit $$status
 
-## check-generated: fail when templ output or formatting is stale
+## check-size: fail when a tracked file over 1 MiB lies outside static/vendor/ (a clone must stay small)
+check-size:
+	@set -euo pipefail; \
+	big=$$(git ls-files --format='%(objectname) %(path)' -- . ':!:static/vendor/' \
+	  | git cat-file --batch-check='%(objectsize) %(rest)' | awk '$$1 > 1048576'); \
+	if [ -n "$$big" ]; then \
+	  echo "tracked files over 1 MiB outside static/vendor/ (bytes, path): remove them with 'git rm --cached' and ignore them"; \
+	  echo "$$big"; exit 1; fi
+
+## check-generated: fail when `go tool templ generate` would change a generated file (committed or not),
+## a *_templ.go has no .templ, or gofmt would change a Go file (tracked or untracked, ignored ones aside)
 check-generated:
 	@set -euo pipefail; \
-	$(GO) tool templ generate >/dev/null 2>&1; \
-	if [ -n "$$(git status --porcelain -- 'templates/*_templ.go' 2>/dev/null)" ]; then \
-	  echo "templ output is stale: run 'make generate' and commit templates/*_templ.go"; git status --porcelain -- 'templates/*_templ.go'; exit 1; fi; \
-	unformatted=$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null); \
-	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	if ! $(GO) tool templ generate -check -keep-orphaned-files -log-level error; then \
+	  echo "check-generated: templ output is stale or a .templ file does not compile (see above): fix it, then 'make generate'"; exit 1; fi; \
+	orphans=""; \
+	while IFS= read -r -d '' f; do \
+	  if [ -f "$$f" ] && [ ! -f "$${f%_templ.go}.templ" ]; then orphans+="$$f"$$'\n'; fi; \
+	done < <(git ls-files -z -co --exclude-standard -- '*_templ.go'); \
+	if [ -n "$$orphans" ]; then echo "check-generated: generated files without a .templ source (delete them):"; printf '%s' "$$orphans"; exit 1; fi; \
+	gofiles=(); \
+	while IFS= read -r -d '' f; do if [ -f "$$f" ]; then gofiles+=("$$f"); fi; done < <(git ls-files -z -co --exclude-standard -- '*.go'); \
+	if ! unformatted=$$(gofmt -l "$${gofiles[@]}"); then echo "check-generated: gofmt failed (see above)"; exit 1; fi; \
+	if [ -n "$$unformatted" ]; then echo "check-generated: gofmt needed ('make fmt'):"; echo "$$unformatted"; exit 1; fi
 
 ## browser: install Debian's chromium when missing and running as root
 browser:
@@ -74,11 +103,13 @@ generate:
 	$(GO) tool templ generate
 
 fmt:
-	gofmt -w $$(git ls-files '*.go')
+	git ls-files -z -co --exclude-standard -- '*.go' | xargs -0 -r gofmt -w
 	$(GO) tool templ fmt templates
 
+## lint: go vet and staticcheck (pinned in go.mod; the checks are chosen in staticcheck.conf)
 lint:
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 
 ## bench: Go benchmarks (see README for how results are reported)
 bench:

@@ -211,8 +211,8 @@ func freePort() (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	port := l.Addr().(*net.TCPAddr).Port
+	return port, l.Close()
 }
 
 func up() error {
@@ -239,15 +239,9 @@ func up() error {
 			return err
 		}
 		conf := fmt.Sprintf("\nlisten_addresses = '127.0.0.1'\nport = %d\nunix_socket_directories = ''\nmax_connections = 300\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\nlog_min_messages = warning\nshared_buffers = 128MB\n", port)
-		f, err := os.OpenFile(filepath.Join(c.data, "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
-		if err != nil {
+		if err := appendFile(filepath.Join(c.data, "postgresql.conf"), conf); err != nil {
 			return err
 		}
-		if _, err := f.WriteString(conf); err != nil {
-			f.Close()
-			return err
-		}
-		f.Close()
 	}
 	port, err := c.port()
 	if err != nil {
@@ -266,7 +260,7 @@ func up() error {
 	for {
 		conn, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second)
 		if err == nil {
-			conn.Close()
+			_ = conn.Close() // only a probe: nothing was sent
 			break
 		}
 		if time.Now().After(deadline) {
@@ -280,8 +274,19 @@ func up() error {
 			return err
 		}
 	}
-	fmt.Println(u)
-	return nil
+	// make reads the URL from stdout: a failed write must fail the target.
+	_, err = fmt.Println(u)
+	return err
+}
+
+// appendFile appends s to the existing file at path.
+func appendFile(path, s string) error {
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	_, err = f.WriteString(s)
+	return errors.Join(err, f.Close())
 }
 
 // ensureDatabase creates database name on the server at admin if missing
@@ -296,7 +301,8 @@ func ensureDatabase(admin, name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	defer conn.Close(ctx)
+	// Closing a connection whose work is done cannot lose anything.
+	defer func() { _ = conn.Close(ctx) }()
 	var exists bool
 	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
 		return "", err

@@ -53,8 +53,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		cmd, args = args[0], args[1:]
 	}
 	if cmd == "help" || cmd == "-h" || cmd == "--help" {
-		fmt.Fprintln(stdout, "usage: portal [serve | migrate | import-scheda FILE | import-uffici FILE | seed-demo | user add|reset …]")
-		return nil
+		_, err := fmt.Fprintln(stdout, "usage: portal [serve | migrate | import-scheda FILE | import-uffici FILE | seed-demo | user add|reset …]")
+		return err
 	}
 	cfg, err := config.FromEnv()
 	if err != nil {
@@ -75,30 +75,29 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "serve":
 		return serve(ctx, cfg, st, logger)
 	case "migrate":
-		fmt.Fprintln(stdout, "migrations applied")
-		return nil
+		_, err := fmt.Fprintln(stdout, "migrations applied")
+		return err
 	case "import-scheda":
 		if len(args) != 1 {
 			return errors.New("usage: portal import-scheda FILE")
 		}
-		f, err := os.Open(args[0])
+		data, err := os.ReadFile(args[0])
 		if err != nil {
 			return err
 		}
-		defer f.Close()
-		res, sh, err := importer.ImportScheda(ctx, st, f, "import-scheda")
+		res, sh, err := importer.ImportScheda(ctx, st, bytes.NewReader(data), "import-scheda")
 		if err != nil {
 			return fmt.Errorf("%s: %w", args[0], err)
 		}
 		switch {
 		case res.Created:
-			fmt.Fprintf(stdout, "created sheet %q (version %d): /servizi/%s\n", sh.Title, res.Version, sh.Slug)
+			_, err = fmt.Fprintf(stdout, "created sheet %q (version %d): /servizi/%s\n", sh.Title, res.Version, sh.Slug)
 		case res.Changed:
-			fmt.Fprintf(stdout, "updated sheet %q to version %d\n", sh.Title, res.Version)
+			_, err = fmt.Fprintf(stdout, "updated sheet %q to version %d\n", sh.Title, res.Version)
 		default:
-			fmt.Fprintf(stdout, "sheet %q unchanged (version %d)\n", sh.Title, res.Version)
+			_, err = fmt.Fprintf(stdout, "sheet %q unchanged (version %d)\n", sh.Title, res.Version)
 		}
-		return nil
+		return err
 	case "user":
 		return userCommand(ctx, cfg, st, args, stdout, stderr)
 	case "import-uffici":
@@ -114,13 +113,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintln(stdout, "demo data loaded (every page showing it says \"Dati dimostrativi\")")
-		fmt.Fprintf(stdout, "\nDemo staff area: %s/area-riservata/login\n", cfg.BaseURL)
-		fmt.Fprintf(stdout, "  %-28s password: %s  (amministratore)\n", store.DemoAdminEmail, password)
-		fmt.Fprintf(stdout, "  %-28s password: %s  (redattore)\n", store.DemoEditorEmail, password)
-		fmt.Fprintf(stdout, "  %-28s password: %s  (operatore degli uffici di Perugia)\n", store.DemoOperatorEmail, password)
-		fmt.Fprintln(stdout, "These accounts exist only in demo data; the password changes at every `make run`.")
-		return nil
+		_, err = fmt.Fprintf(stdout, "demo data loaded (every page showing it says \"Dati dimostrativi\")\n"+
+			"\nDemo staff area: %s/area-riservata/login\n"+
+			"  %-28s password: %s  (amministratore)\n"+
+			"  %-28s password: %s  (redattore)\n"+
+			"  %-28s password: %s  (operatore degli uffici di Perugia)\n"+
+			"These accounts exist only in demo data; the password changes at every `make run`.\n",
+			cfg.BaseURL, store.DemoAdminEmail, password, store.DemoEditorEmail, password, store.DemoOperatorEmail, password)
+		return err
 	default:
 		return fmt.Errorf("unknown command %q (try: portal help)", cmd)
 	}
@@ -164,12 +164,11 @@ func mailSender(cfg config.Config) (mail.Sender, error) {
 // importOffices loads an offices CSV: every problem is reported with its
 // line, and nothing is written unless the whole file is valid.
 func importOffices(ctx context.Context, st *store.Store, path string, stdout io.Writer) error {
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	results, err := importer.ImportOffices(ctx, st, f)
+	results, err := importer.ImportOffices(ctx, st, bytes.NewReader(data))
 	var rowErrs importer.RowErrors
 	if errors.As(err, &rowErrs) {
 		return fmt.Errorf("%s: %d errori, nessun ufficio importato:\n%w", path, len(rowErrs), err)
@@ -177,21 +176,23 @@ func importOffices(ctx context.Context, st *store.Store, path string, stdout io.
 	if err != nil {
 		return fmt.Errorf("%s: nessun ufficio importato: %w", path, err)
 	}
+	var report bytes.Buffer
 	var created, updated, unchanged int
 	for _, r := range results {
 		switch {
 		case r.Created:
 			created++
-			fmt.Fprintf(stdout, "creato     /uffici/%s\n", r.Slug)
+			fmt.Fprintf(&report, "creato     /uffici/%s\n", r.Slug)
 		case r.Changed:
 			updated++
-			fmt.Fprintf(stdout, "aggiornato /uffici/%s\n", r.Slug)
+			fmt.Fprintf(&report, "aggiornato /uffici/%s\n", r.Slug)
 		default:
 			unchanged++
 		}
 	}
-	fmt.Fprintf(stdout, "%d uffici: %d creati, %d aggiornati, %d invariati\n", len(results), created, updated, unchanged)
-	return nil
+	fmt.Fprintf(&report, "%d uffici: %d creati, %d aggiornati, %d invariati\n", len(results), created, updated, unchanged)
+	_, err = report.WriteTo(stdout)
+	return err
 }
 
 func openPool(ctx context.Context, url string) (*pgxpool.Pool, error) {

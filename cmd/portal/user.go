@@ -34,7 +34,7 @@ func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 // account, which the audit log shows as the command line.
 func userCommand(ctx context.Context, cfg config.Config, st *store.Store, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return errors.New(userUsage)
+		return fmt.Errorf("missing subcommand\n%s", userUsage)
 	}
 	sub, args := args[0], args[1:]
 	fs := flag.NewFlagSet("portal user "+sub, flag.ContinueOnError)
@@ -72,9 +72,11 @@ func userCommand(ctx context.Context, cfg config.Config, st *store.Store, args [
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "created %s (%s). One-time link to set the password, valid until %s:\n%s\n",
+		// The link is shown only here: failing to print it must not look
+		// like success.
+		_, err = fmt.Fprintf(stdout, "created %s (%s). One-time link to set the password, valid until %s:\n%s\n",
 			u.Email, u.Role.Label(), now.Add(store.SetPasswordTTL).Format(time.RFC3339), web.SetPasswordLink(cfg.BaseURL, token))
-		return nil
+		return err
 	case "reset":
 		u, err := st.StaffByEmail(ctx, addr)
 		if errors.Is(err, store.ErrNotFound) {
@@ -87,9 +89,9 @@ func userCommand(ctx context.Context, cfg config.Config, st *store.Store, args [
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "access of %s reset: sessions ended. One-time link to set the password, valid until %s:\n%s\n",
+		_, err = fmt.Fprintf(stdout, "access of %s reset: sessions ended. One-time link to set the password, valid until %s:\n%s\n",
 			u.Email, now.Add(store.SetPasswordTTL).Format(time.RFC3339), web.SetPasswordLink(cfg.BaseURL, token))
-		return nil
+		return err
 	}
 	return fmt.Errorf("unknown command %q\n%s", "user "+sub, userUsage)
 }

@@ -305,12 +305,11 @@ func TestQueue_EmailInRolledBackTransaction_NeverSent(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	msgs, err := sink.WaitFor(ctx, 1)
-	if err != nil {
+	if _, err := sink.WaitFor(ctx, 1); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(500 * time.Millisecond) // room for a wrong second message
-	msgs = sink.Messages()
+	msgs := sink.Messages()
 	if len(msgs) != 1 || msgs[0].To[0] != "confermata@example.it" {
 		t.Fatalf("received %d messages (first to %q)", len(msgs), msgs[0].To)
 	}

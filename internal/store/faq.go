@@ -11,18 +11,20 @@ import (
 
 // FAQItem is one question of the frequently asked questions page.
 type FAQItem struct {
-	ID       int64
-	Position int
-	Question string
+	ID       int64  `db:"id"`
+	Position int    `db:"position"`
+	Question string `db:"question"`
 	// AnswerMD is the answer as staff wrote it, in Markdown; AnswerHTML
-	// is its sanitised rendering, the only form citizens see.
-	AnswerMD   string
-	AnswerHTML string
-	Published  bool
-	UpdatedAt  time.Time
+	// is its sanitised rendering, the only form citizens see (templates
+	// output it unescaped, so it is scanned by column name, never by
+	// position).
+	AnswerMD   string    `db:"answer_md"`
+	AnswerHTML string    `db:"answer_html"`
+	Published  bool      `db:"published"`
+	UpdatedAt  time.Time `db:"updated_at"`
 	// UpdatedBy is the staff account that last changed the item; 0 for
 	// the migration that created it (or a deleted account).
-	UpdatedBy int64
+	UpdatedBy int64 `db:"updated_by"`
 }
 
 // FAQEdit is the content of a question as staff save it. AnswerHTML must
@@ -34,7 +36,7 @@ type FAQEdit struct {
 	Published  bool
 }
 
-const faqCols = `id, position, question, answer_md, answer_html, published, updated_at, coalesce(updated_by, 0)`
+const faqCols = `id, position, question, answer_md, answer_html, published, updated_at, coalesce(updated_by, 0) AS updated_by`
 
 // ListFAQ returns the published questions in page order.
 func (s *Store) ListFAQ(ctx context.Context) ([]FAQItem, error) {
@@ -52,7 +54,7 @@ func (s *Store) listFAQ(ctx context.Context, where string) ([]FAQItem, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: list faq: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[FAQItem])
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[FAQItem])
 	if err != nil {
 		return nil, fmt.Errorf("store: list faq: %w", err)
 	}
@@ -74,7 +76,7 @@ func loadFAQItem(ctx context.Context, q dbtx, id int64, lock bool) (FAQItem, err
 	if err != nil {
 		return FAQItem{}, fmt.Errorf("store: load faq item %d: %w", id, err)
 	}
-	it, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[FAQItem])
+	it, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[FAQItem])
 	if err != nil {
 		return FAQItem{}, fmt.Errorf("store: load faq item %d: %w", id, notFound(err))
 	}
@@ -116,7 +118,7 @@ func (s *Store) CreateFAQItem(ctx context.Context, actorID int64, e FAQEdit) (FA
 		if err != nil {
 			return fmt.Errorf("store: create faq item: %w", err)
 		}
-		if it, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[FAQItem]); err != nil {
+		if it, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[FAQItem]); err != nil {
 			return fmt.Errorf("store: create faq item: %w", err)
 		}
 		return Audit(ctx, tx, AuditEntry{UserID: actorID, Action: "faq_create", Entity: "faq_item", EntityID: it.ID, After: faqAudit(it)})
@@ -146,7 +148,7 @@ func (s *Store) UpdateFAQItem(ctx context.Context, actorID, id int64, e FAQEdit)
 		if err != nil {
 			return fmt.Errorf("store: update faq item %d: %w", id, err)
 		}
-		next, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[FAQItem])
+		next, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[FAQItem])
 		if err != nil {
 			return fmt.Errorf("store: update faq item %d: %w", id, err)
 		}

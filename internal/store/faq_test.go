@@ -159,3 +159,36 @@ func TestFAQ_MoveUpAndDown_SwapsWithNeighbourAcrossGaps(t *testing.T) {
 		t.Errorf("move of a deleted item: %v", err)
 	}
 }
+
+// The two answer columns are both text: scanned by position, a reordered
+// SELECT would put the unsanitised Markdown where templates output HTML
+// unescaped. Every read path must keep each column in its own field.
+func TestFAQ_EveryReadPath_MarkdownAndHTMLStayInTheirFields(t *testing.T) {
+	st, u := faqStore(t)
+	ctx := context.Background()
+	const md, html = "<script>alert(1)</script> *md*", "<p><em>html</em></p>"
+	check := func(path string, it store.FAQItem) {
+		t.Helper()
+		if it.Question != "Campi al loro posto?" || it.AnswerMD != md || it.AnswerHTML != html || !it.Published ||
+			it.UpdatedBy != u.ID || it.Position != 13 || it.ID == 0 || it.UpdatedAt.IsZero() {
+			t.Errorf("%s: %+v", path, it)
+		}
+	}
+	created, err := st.CreateFAQItem(ctx, u.ID, store.FAQEdit{Question: "Campi al loro posto?", AnswerMD: md, AnswerHTML: html, Published: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("create", created)
+	got, err := st.FAQItemByID(ctx, created.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("by id", got)
+	for name, list := range map[string]func(context.Context) ([]store.FAQItem, error){"public list": st.ListFAQ, "staff list": st.ListStaffFAQ} {
+		items, err := list(ctx)
+		if err != nil || len(items) != 13 {
+			t.Fatalf("%s: %d items, %v", name, len(items), err)
+		}
+		check(name, items[12])
+	}
+}

@@ -10,14 +10,14 @@ import (
 
 // Comune is a Comune as stored, with its zone's name.
 type Comune struct {
-	ISTAT    string
-	Name     string
-	Slug     string
-	Province string
-	Belfiore string
-	CAP      string
-	ZonaID   *int16
-	ZonaName string
+	ISTAT    string `db:"istat"`
+	Name     string `db:"name"`
+	Slug     string `db:"slug"`
+	Province string `db:"province"`
+	Belfiore string `db:"belfiore"`
+	CAP      string `db:"cap"`
+	ZonaID   *int16 `db:"zona_id"`
+	ZonaName string `db:"zona_name"`
 }
 
 // SyncReferenceData upserts the embedded zone sociali and Comuni. It is
@@ -60,7 +60,7 @@ func (s *Store) ListComuni(ctx context.Context) ([]Comune, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: list comuni: %w", err)
 	}
-	cs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Comune])
+	cs, err := pgx.CollectRows(rows, pgx.RowToStructByName[Comune])
 	if err != nil {
 		return nil, fmt.Errorf("store: list comuni: %w", err)
 	}
@@ -79,7 +79,7 @@ func (s *Store) ComuneByISTAT(ctx context.Context, istat string) (Comune, error)
 
 func (s *Store) comune(ctx context.Context, where string, arg any) (Comune, error) {
 	rows, _ := s.pool.Query(ctx, `SELECT `+comuneCols+` FROM comuni c LEFT JOIN zone_sociali z ON z.id = c.zona_id WHERE `+where, arg)
-	c, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[Comune])
+	c, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Comune])
 	if err != nil {
 		return Comune{}, fmt.Errorf("store: load comune %v: %w", arg, notFound(err))
 	}

@@ -19,8 +19,8 @@ type Link struct {
 
 // Topic is an entry of the controlled vocabulary of topics.
 type Topic struct {
-	Slug string `json:"slug"`
-	Name string `json:"name"`
+	Slug string `json:"slug" db:"slug"`
+	Name string `json:"name" db:"name"`
 }
 
 // Sheet is a service sheet ("scheda servizio"). The *HTML fields hold
@@ -131,7 +131,7 @@ func (s *Store) sheetTopics(ctx context.Context, q querier, id int64) ([]Topic, 
 	if err != nil {
 		return nil, fmt.Errorf("store: sheet topics: %w", err)
 	}
-	ts, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Topic])
+	ts, err := pgx.CollectRows(rows, pgx.RowToStructByName[Topic])
 	if err != nil {
 		return nil, fmt.Errorf("store: sheet topics: %w", err)
 	}

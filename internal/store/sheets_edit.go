@@ -83,25 +83,25 @@ func (s *Store) loadSheet(ctx context.Context, q dbtx, slug string, lock bool) (
 
 // SheetSummary is a sheet as the staff list shows it.
 type SheetSummary struct {
-	ID            int64
-	Slug          string
-	Title         string
-	Publication   string
-	ServiceStatus string
-	Version       int
-	UpdatedOn     time.Time
-	ModifiedAt    time.Time
+	ID            int64     `db:"id"`
+	Slug          string    `db:"slug"`
+	Title         string    `db:"title"`
+	Publication   string    `db:"publication"`
+	ServiceStatus string    `db:"service_status"`
+	Version       int       `db:"version"`
+	UpdatedOn     time.Time `db:"updated_on"`
+	ModifiedAt    time.Time `db:"modified_at"`
 	// ChangedBy and ChangedByName are the author of the current version:
 	// the staff e-mail (or what the import recorded) and, when it is a
 	// staff account, its name.
-	ChangedBy     string
-	ChangedByName string
+	ChangedBy     string `db:"changed_by"`
+	ChangedByName string `db:"changed_by_name"`
 }
 
 // ListStaffSheets returns every sheet, drafts included, by title.
 func (s *Store) ListStaffSheets(ctx context.Context) ([]SheetSummary, error) {
 	rows, err := s.pool.Query(ctx, `SELECT s.id, s.slug, s.title, s.publication, s.service_status, s.version, s.updated_on,
-		s.modified_at, coalesce(v.changed_by, ''), coalesce(u.name, '')
+		s.modified_at, coalesce(v.changed_by, '') AS changed_by, coalesce(u.name, '') AS changed_by_name
 		FROM service_sheets s
 		LEFT JOIN service_sheet_versions v ON v.sheet_id = s.id AND v.version = s.version
 		LEFT JOIN staff_users u ON u.email = v.changed_by
@@ -109,7 +109,7 @@ func (s *Store) ListStaffSheets(ctx context.Context) ([]SheetSummary, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: list sheets for staff: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[SheetSummary])
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[SheetSummary])
 	if err != nil {
 		return nil, fmt.Errorf("store: list sheets for staff: %w", err)
 	}
@@ -122,7 +122,7 @@ func (s *Store) ListTopics(ctx context.Context) ([]Topic, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: list topics: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Topic])
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[Topic])
 	if err != nil {
 		return nil, fmt.Errorf("store: list topics: %w", err)
 	}

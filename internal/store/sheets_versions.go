@@ -11,16 +11,16 @@ import (
 
 // SheetVersion describes one saved state of a sheet.
 type SheetVersion struct {
-	Version int
+	Version int `db:"version"`
 	// ChangedBy is the author: the staff e-mail, or what the import
 	// recorded; ChangedByName the staff account's name, when there is one.
-	ChangedBy     string
-	ChangedByName string
-	Note          string
-	CreatedAt     time.Time
+	ChangedBy     string    `db:"changed_by"`
+	ChangedByName string    `db:"changed_by_name"`
+	Note          string    `db:"note"`
+	CreatedAt     time.Time `db:"created_at"`
 }
 
-const versionCols = `v.version, v.changed_by, coalesce(u.name, ''), v.note, v.created_at`
+const versionCols = `v.version, v.changed_by, coalesce(u.name, '') AS changed_by_name, v.note, v.created_at`
 
 // ListSheetVersions returns the versions of a sheet, newest first.
 func (s *Store) ListSheetVersions(ctx context.Context, sheetID int64) ([]SheetVersion, error) {
@@ -30,7 +30,7 @@ func (s *Store) ListSheetVersions(ctx context.Context, sheetID int64) ([]SheetVe
 	if err != nil {
 		return nil, fmt.Errorf("store: list versions of sheet %d: %w", sheetID, err)
 	}
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[SheetVersion])
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[SheetVersion])
 	if err != nil {
 		return nil, fmt.Errorf("store: list versions of sheet %d: %w", sheetID, err)
 	}

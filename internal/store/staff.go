@@ -67,9 +67,9 @@ func (u StaffUser) OfficeIDs() []int64 {
 
 // OfficeRef names an office.
 type OfficeRef struct {
-	ID   int64
-	Slug string
-	Name string
+	ID   int64  `db:"id"`
+	Slug string `db:"slug"`
+	Name string `db:"name"`
 }
 
 // auditView is what the audit log records of an account: never its
@@ -116,7 +116,7 @@ func staffOffices(ctx context.Context, q staffQuerier, userID int64) ([]OfficeRe
 	if err != nil {
 		return nil, fmt.Errorf("store: offices of staff %d: %w", userID, err)
 	}
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[OfficeRef])
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[OfficeRef])
 	if err != nil {
 		return nil, fmt.Errorf("store: offices of staff %d: %w", userID, err)
 	}
@@ -176,7 +176,7 @@ func (s *Store) ListOfficeRefs(ctx context.Context) ([]OfficeRef, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: list offices: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[OfficeRef])
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[OfficeRef])
 	if err != nil {
 		return nil, fmt.Errorf("store: list offices: %w", err)
 	}

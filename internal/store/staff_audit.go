@@ -59,16 +59,16 @@ func auditJSON(v any) ([]byte, error) {
 
 // AuditRecord is a stored audit entry with the acting account's names.
 type AuditRecord struct {
-	ID        int64
-	At        time.Time
-	UserID    int64 // 0 for the command line
-	UserName  string
-	UserEmail string
-	Action    string
-	Entity    string
-	EntityID  int64 // 0 when there is none
-	Before    string
-	After     string
+	ID        int64     `db:"id"`
+	At        time.Time `db:"at"`
+	UserID    int64     `db:"user_id"` // 0 for the command line
+	UserName  string    `db:"user_name"`
+	UserEmail string    `db:"user_email"`
+	Action    string    `db:"action"`
+	Entity    string    `db:"entity"`
+	EntityID  int64     `db:"entity_id"` // 0 when there is none
+	Before    string    `db:"before"`
+	After     string    `db:"after"`
 }
 
 // AuditFilter selects audit entries; zero fields do not filter.
@@ -115,14 +115,15 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditRecord, in
 		limit = 50
 	}
 	args = append(args, limit, max(f.Offset, 0))
-	rows, err := s.pool.Query(ctx, `SELECT a.id, a.at, coalesce(a.user_id, 0), coalesce(u.name, ''), coalesce(u.email, ''),
-		a.action, a.entity, coalesce(a.entity_id, 0), coalesce(a.before::text, ''), coalesce(a.after::text, '')
+	rows, err := s.pool.Query(ctx, `SELECT a.id, a.at, coalesce(a.user_id, 0) AS user_id, coalesce(u.name, '') AS user_name,
+		coalesce(u.email, '') AS user_email, a.action, a.entity, coalesce(a.entity_id, 0) AS entity_id,
+		coalesce(a.before::text, '') AS before, coalesce(a.after::text, '') AS after
 		FROM audit_log a LEFT JOIN staff_users u ON u.id = a.user_id`+cond+`
 		ORDER BY a.at DESC, a.id DESC LIMIT $`+strconv.Itoa(len(args)-1)+` OFFSET $`+strconv.Itoa(len(args)), args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list audit log: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[AuditRecord])
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[AuditRecord])
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list audit log: %w", err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -291,9 +290,4 @@ func (s *Server) bookingSlotSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.nextStep(w, r, wz, bookingStepPaths[stepDetails-1])
-}
-
-// weekLink is the URL of week n of a page that lists slots.
-func weekLink(base string, n int) string {
-	return base + "?" + url.Values{"settimana": {strconv.Itoa(n)}}.Encode()
 }

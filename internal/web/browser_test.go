@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/udc-umbria/portal/internal/browsertest"
@@ -23,7 +22,7 @@ var publicPages = []string{
 
 func TestBrowser_PublicPagesPassAxe(t *testing.T) {
 	b := browsertest.New(t)
-	e := newTestEnv(t, time.Time{})
+	e := newTestEnv(t)
 	// The office pages need offices: the demo ones cover every Comune.
 	if err := demo.Seed(context.Background(), e.Store); err != nil {
 		t.Fatal(err)
@@ -36,7 +35,7 @@ func TestBrowser_PublicPagesPassAxe(t *testing.T) {
 
 func TestBrowser_ErrorPagePassesAxe(t *testing.T) {
 	b := browsertest.New(t)
-	e := newTestEnv(t, time.Time{})
+	e := newTestEnv(t)
 	for _, width := range []int{360, 1280} {
 		rep, err := b.Inspect(b.NewTab(t), e.Server.URL+"/pagina-che-non-esiste", width)
 		if err != nil {
@@ -58,7 +57,7 @@ func TestBrowser_ErrorPagePassesAxe(t *testing.T) {
 // follow-up appears in place and the whole rating is stored at once.
 func TestBrowser_RatingWithJavaScript(t *testing.T) {
 	b := browsertest.New(t)
-	e := newTestEnv(t, time.Time{})
+	e := newTestEnv(t)
 	ctx := b.NewTab(t)
 	b.Watch(t, ctx, e.Server.URL)
 	b.Run(t, ctx,

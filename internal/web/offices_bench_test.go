@@ -17,7 +17,7 @@ func BenchmarkOfficePage(b *testing.B) {
 	paths := []string{"/uffici/perugia-centro", "/comuni/perugia"}
 	var uncachedNs float64
 	run := func(b *testing.B, ttl time.Duration) float64 {
-		e := newTestEnv(b, time.Time{}, func(o *web.Options) { o.OfficeCacheTTL = ttl })
+		e := newTestEnv(b, withOptions(func(o *web.Options) { o.OfficeCacheTTL = ttl }))
 		seedDemo(b, e)
 		client := &http.Client{}
 		get := func(p string) {

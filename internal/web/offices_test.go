@@ -55,11 +55,7 @@ func saveOffices(t testing.TB, e *testEnv, offices ...store.Office) {
 
 func seedDemo(t testing.TB, e *testEnv) {
 	t.Helper()
-	now := e.Now
-	if now.IsZero() {
-		now = time.Now()
-	}
-	if err := demo.SeedAt(context.Background(), e.Store, now); err != nil {
+	if err := demo.SeedAt(context.Background(), e.Store, e.now()); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -78,7 +74,7 @@ func comuneLinks(body string) []string {
 }
 
 func TestComuni_Lists92ComuniByZone(t *testing.T) {
-	e := newTestEnv(t, time.Time{})
+	e := newTestEnv(t)
 	status, body := e.get("/comuni")
 	if status != http.StatusOK {
 		t.Fatalf("status %d", status)
@@ -107,7 +103,7 @@ func TestComuni_Lists92ComuniByZone(t *testing.T) {
 }
 
 func TestComuni_FilterWithoutJavaScript(t *testing.T) {
-	e := newTestEnv(t, time.Time{})
+	e := newTestEnv(t)
 	status, body := e.get("/comuni?q=citta")
 	if status != http.StatusOK {
 		t.Fatalf("status %d", status)
@@ -139,7 +135,7 @@ func TestComuni_FilterWithoutJavaScript(t *testing.T) {
 }
 
 func TestComuni_HomePickerRedirects(t *testing.T) {
-	e := newTestEnv(t, time.Time{})
+	e := newTestEnv(t)
 	resp, err := e.Client.Get(e.Server.URL + "/comuni?comune=perugia")
 	if err != nil {
 		t.Fatal(err)
@@ -159,7 +155,7 @@ func TestComuni_HomePickerRedirects(t *testing.T) {
 }
 
 func TestComune_ISTATCodeRedirectsToSlug(t *testing.T) {
-	e := newTestEnv(t, time.Time{})
+	e := newTestEnv(t)
 	resp, err := e.Client.Get(e.Server.URL + "/comuni/054039")
 	if err != nil {
 		t.Fatal(err)
@@ -193,7 +189,7 @@ func statuses(body string) []string {
 }
 
 func TestComune_Perugia_SeveralOfficesWithAreasAndStatus(t *testing.T) {
-	e := newTestEnv(t, tuesdayBeforeNoon)
+	e := newTestEnv(t, atTime(tuesdayBeforeNoon))
 	seedDemo(t, e)
 	status, body := e.get("/comuni/perugia")
 	if status != http.StatusOK {
@@ -229,7 +225,7 @@ func TestComune_Perugia_SeveralOfficesWithAreasAndStatus(t *testing.T) {
 }
 
 func TestDemoNotice_OnlyWhereDemoOfficesAreShown(t *testing.T) {
-	e := newTestEnv(t, tuesdayBeforeNoon)
+	e := newTestEnv(t, atTime(tuesdayBeforeNoon))
 	saveOffices(t, e, realOffice())
 	for _, p := range []string{"/comuni/torgiano", "/uffici/torgiano-test"} {
 		_, body := e.get(p)
@@ -254,7 +250,7 @@ func TestDemoNotice_OnlyWhereDemoOfficesAreShown(t *testing.T) {
 }
 
 func TestOfficePage_ContactsTimetableNextDaysBookingAndJSONLD(t *testing.T) {
-	e := newTestEnv(t, tuesdayBeforeNoon)
+	e := newTestEnv(t, atTime(tuesdayBeforeNoon))
 	saveOffices(t, e, realOffice())
 	status, body := e.get("/uffici/torgiano-test")
 	if status != http.StatusOK {
@@ -334,7 +330,7 @@ func TestOfficePage_ContactsTimetableNextDaysBookingAndJSONLD(t *testing.T) {
 // TestOfficeStatus_ChangesAtTheMinute checks the status line at the last
 // minute of an opening and at its end, with the office data cached.
 func TestOfficeStatus_ChangesAtTheMinute(t *testing.T) {
-	e := newTestEnv(t, rome(2026, time.December, 1, 12, 59))
+	e := newTestEnv(t, atTime(rome(2026, time.December, 1, 12, 59)))
 	saveOffices(t, e, realOffice())
 	for _, p := range []string{"/uffici/torgiano-test", "/comuni/torgiano"} {
 		e.setNow(rome(2026, time.December, 1, 12, 59))
@@ -369,7 +365,7 @@ func TestOfficeStatus_ChangesAtTheMinute(t *testing.T) {
 // is cached (a change that notifies nobody stays invisible) and that a
 // notification, or the loss of the listening connection, drops it.
 func TestOfficeCache_ChangesVisibleAtOnceThroughNotify(t *testing.T) {
-	e := newTestEnv(t, tuesdayBeforeNoon, func(o *web.Options) { o.OfficeCacheTTL = time.Hour })
+	e := newTestEnv(t, atTime(tuesdayBeforeNoon), withOptions(func(o *web.Options) { o.OfficeCacheTTL = time.Hour }))
 	ctx := context.Background()
 	pool := e.Store.Pool()
 	saveOffices(t, e, realOffice())
@@ -443,7 +439,7 @@ func TestOfficeCache_ChangesVisibleAtOnceThroughNotify(t *testing.T) {
 }
 
 func TestOpenData_JSONAndCSVCoverEveryComuneInDemo(t *testing.T) {
-	e := newTestEnv(t, tuesdayBeforeNoon)
+	e := newTestEnv(t, atTime(tuesdayBeforeNoon))
 	seedDemo(t, e)
 
 	status, body := e.get("/opendata")

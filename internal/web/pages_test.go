@@ -6,11 +6,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestPublicPages_StatusAndKeyContent(t *testing.T) {
-	e := newTestEnv(t, time.Time{})
+	e := newTestEnv(t)
 	cases := []struct {
 		path string
 		want []string
@@ -47,7 +46,7 @@ func TestPublicPages_StatusAndKeyContent(t *testing.T) {
 }
 
 func TestServiceSheet_ModelloComuniStructure(t *testing.T) {
-	e := newTestEnv(t, time.Time{})
+	e := newTestEnv(t)
 	status, body := e.get("/servizi/ufficio-della-cittadinanza")
 	if status != 200 {
 		t.Fatalf("status %d", status)
@@ -115,14 +114,14 @@ func TestServiceSheet_ModelloComuniStructure(t *testing.T) {
 }
 
 func TestServiceSheet_UnknownSlug_404(t *testing.T) {
-	e := newTestEnv(t, time.Time{})
+	e := newTestEnv(t)
 	if status, body := e.get("/servizi/non-esiste"); status != 404 || !strings.Contains(body, "Pagina non trovata") {
 		t.Fatalf("status %d", status)
 	}
 }
 
 func TestHealth(t *testing.T) {
-	e := newTestEnv(t, time.Time{})
+	e := newTestEnv(t)
 	for _, p := range []string{"/healthz", "/readyz"} {
 		if status, _ := e.get(p); status != 200 {
 			t.Errorf("%s: %d", p, status)
@@ -131,7 +130,7 @@ func TestHealth(t *testing.T) {
 }
 
 func TestSecurityHeaders_NonceCSPAndFriends(t *testing.T) {
-	e := newTestEnv(t, time.Time{})
+	e := newTestEnv(t)
 	resp, err := e.Client.Get(e.Server.URL + "/servizi/ufficio-della-cittadinanza")
 	if err != nil {
 		t.Fatal(err)
@@ -152,7 +151,7 @@ func TestSecurityHeaders_NonceCSPAndFriends(t *testing.T) {
 }
 
 func TestStaticAssets_HashedImmutableAndGzip(t *testing.T) {
-	e := newTestEnv(t, time.Time{})
+	e := newTestEnv(t)
 	_, body := e.get("/")
 	m := regexp.MustCompile(`href="(/static/vendor/bootstrap-italia/css/bootstrap-italia\.[0-9a-f]{8}\.min\.css|/static/vendor/bootstrap-italia/css/bootstrap-italia\.min\.[0-9a-f]{8}\.css)"`).FindStringSubmatch(body)
 	if m == nil {
@@ -171,7 +170,7 @@ func TestStaticAssets_HashedImmutableAndGzip(t *testing.T) {
 }
 
 func TestCSRF_PostWithoutToken_403(t *testing.T) {
-	e := newTestEnv(t, time.Time{})
+	e := newTestEnv(t)
 	e.get("/") // gets the cookie
 	resp, _ := e.post("/valutazione", url.Values{"stars": {"5"}, "page": {"/"}})
 	if resp.StatusCode != http.StatusForbidden {
@@ -180,7 +179,7 @@ func TestCSRF_PostWithoutToken_403(t *testing.T) {
 }
 
 func TestCSRF_CrossOriginPost_403(t *testing.T) {
-	e := newTestEnv(t, time.Time{})
+	e := newTestEnv(t)
 	tok := e.csrf("/")
 	req, _ := http.NewRequest(http.MethodPost, e.Server.URL+"/valutazione",
 		strings.NewReader(url.Values{"stars": {"5"}, "page": {"/"}, "csrf_token": {tok}}.Encode()))
@@ -195,8 +194,6 @@ func TestCSRF_CrossOriginPost_403(t *testing.T) {
 		t.Fatalf("status %d, want 403", resp.StatusCode)
 	}
 }
-
-var hostRE = regexp.MustCompile(`(?:src|href|action)="(https?:)?//([^/"]+)`)
 
 // assertNoForeignHosts fails when a page loads a resource from another
 // host. Plain links to other sites (<a href>) are allowed; src and

@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 )
 
 func countRatings(t *testing.T, e *testEnv) int {
@@ -18,7 +17,7 @@ func countRatings(t *testing.T, e *testEnv) int {
 }
 
 func TestRating_WithJavaScriptShape_StoredAtOnce(t *testing.T) {
-	e := newTestEnv(t, time.Time{})
+	e := newTestEnv(t)
 	tok := e.csrf("/servizi/ufficio-della-cittadinanza")
 	resp, body := e.post("/valutazione", url.Values{"csrf_token": {tok}, "page": {"/servizi/ufficio-della-cittadinanza"},
 		"stars": {"4"}, "answer": {"Le indicazioni erano chiare"}, "comment": {"", "Molto utile"}})
@@ -36,7 +35,7 @@ func TestRating_WithJavaScriptShape_StoredAtOnce(t *testing.T) {
 }
 
 func TestRating_NoJavaScript_TwoSteps(t *testing.T) {
-	e := newTestEnv(t, time.Time{})
+	e := newTestEnv(t)
 	tok := e.csrf("/")
 	resp, body := e.post("/valutazione", url.Values{"csrf_token": {tok}, "page": {"/"}, "stars": {"2"}})
 	if resp.StatusCode != 200 || !strings.Contains(body, "Dove hai incontrato le maggiori difficoltà?") {
@@ -65,7 +64,7 @@ func TestRating_NoJavaScript_TwoSteps(t *testing.T) {
 }
 
 func TestRating_InvalidStars_422WithMessage(t *testing.T) {
-	e := newTestEnv(t, time.Time{})
+	e := newTestEnv(t)
 	tok := e.csrf("/")
 	for _, stars := range []string{"", "0", "6", "abc"} {
 		resp, body := e.post("/valutazione", url.Values{"csrf_token": {tok}, "page": {"/"}, "stars": {stars}})

@@ -17,7 +17,7 @@ import (
 // pages with form errors. Later staff features add their pages here.
 func TestBrowser_StaffPagesPassAxe(t *testing.T) {
 	b := browsertest.New(t)
-	e := newStaffEnv(t, staffOpts{})
+	e := newTestEnv(t)
 	ctx := context.Background()
 	a := addOffice(t, e.Store, "udc-a", "UdC di Alfa")
 	admin, adPw := addStaff(t, e.Store, "ad@example.org", auth.RoleAdmin)

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -9,8 +8,6 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/udc-umbria/portal/internal/auth"
 	"github.com/udc-umbria/portal/internal/browsertest"
-	"github.com/udc-umbria/portal/internal/importer"
-	"github.com/udc-umbria/portal/internal/scheda"
 )
 
 // TestBrowser_AdminChangesThenRestoresTheSheet: an amministratore logs in,
@@ -20,11 +17,11 @@ import (
 // the preview and the forms with errors pass axe.
 func TestBrowser_AdminChangesThenRestoresTheSheet(t *testing.T) {
 	b := browsertest.New(t)
-	e := newStaffEnv(t, staffOpts{})
-	if _, _, err := importer.ImportScheda(context.Background(), e.Store, bytes.NewReader(scheda.Seed), "import-scheda"); err != nil {
-		t.Fatal(err)
-	}
+	e := newTestEnv(t, sheetImportedBy("import-scheda"))
 	_, pw := addStaff(t, e.Store, "ad@example.org", auth.RoleAdmin)
+	// editorField is the "Come fare" textarea of the editor; the public
+	// page and the preview show a section with the same id instead.
+	const editorField = "textarea#come-fare"
 	const original = "Il cittadino può ottenere un contatto diretto"
 	const changed = "Telefona all'ufficio del tuo Comune e chiedi un appuntamento."
 	base := e.Server.URL
@@ -52,7 +49,7 @@ func TestBrowser_AdminChangesThenRestoresTheSheet(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#staff-nav a[href="/area-riservata/schede"]`)),
 		chromedp.WaitVisible(`//h1[contains(., "Schede dei servizi")]`),
 		chromedp.Click(chromedp.CSS(`a[href="`+seedSheetStaff+`"]`)),
-		chromedp.WaitVisible(chromedp.CSS("#come-fare")),
+		chromedp.WaitVisible(chromedp.CSS(editorField)),
 	)
 	if txt := publicText(tab); !strings.Contains(txt, original) {
 		t.Fatalf("public page before the change: %q", txt)
@@ -61,8 +58,8 @@ func TestBrowser_AdminChangesThenRestoresTheSheet(t *testing.T) {
 	// Preview, back to the form, save.
 	b.Run(t, tab,
 		chromedp.Navigate(base+seedSheetStaff),
-		chromedp.WaitVisible(chromedp.CSS("#come-fare")),
-		chromedp.SetValue(chromedp.CSS("#come-fare"), changed),
+		chromedp.WaitVisible(chromedp.CSS(editorField)),
+		chromedp.SetValue(chromedp.CSS(editorField), changed),
 		chromedp.SetValue(chromedp.CSS("#nota"), "Procedura più semplice"),
 		chromedp.Click(chromedp.CSS(`button[value="anteprima"]`)),
 		chromedp.WaitVisible(`//p[contains(., "Anteprima – non pubblicata")]`),
@@ -70,7 +67,10 @@ func TestBrowser_AdminChangesThenRestoresTheSheet(t *testing.T) {
 	b.Axe(t, tab, "preview of the sheet")
 	b.Run(t, tab,
 		chromedp.Click(chromedp.CSS(`button[value="modifica"]`)),
-		chromedp.WaitVisible(chromedp.CSS("#come-fare")),
+		// Not just "#come-fare": the preview has a section with that id
+		// (and a save button of its own), so only the textarea proves the
+		// form is back.
+		chromedp.WaitVisible(chromedp.CSS(editorField)),
 		chromedp.Click(chromedp.CSS(`button[value="salva"]`)),
 		chromedp.WaitVisible(`//div[contains(@class, "alert-success") and contains(., "versione 2")]`),
 	)
@@ -111,7 +111,7 @@ func TestBrowser_AdminChangesThenRestoresTheSheet(t *testing.T) {
 		chromedp.Navigate(base+seedSheetStaff),
 		chromedp.WaitVisible(chromedp.CSS("#titolo")),
 		chromedp.Clear(chromedp.CSS("#titolo")),
-		chromedp.Clear(chromedp.CSS("#come-fare")),
+		chromedp.Clear(chromedp.CSS(editorField)),
 		chromedp.SetValue(chromedp.CSS("#fonti-normative"), "Legge | non-un-indirizzo"),
 		chromedp.Click(chromedp.CSS(`button[value="salva"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#error-summary")),

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -12,8 +11,6 @@ import (
 
 	"github.com/udc-umbria/portal/internal/auth"
 	"github.com/udc-umbria/portal/internal/hours"
-	"github.com/udc-umbria/portal/internal/importer"
-	"github.com/udc-umbria/portal/internal/scheda"
 	"github.com/udc-umbria/portal/internal/store"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -28,10 +25,7 @@ const (
 // in a member of staff with role; it returns the account too.
 func newSheetEnv(t *testing.T, role auth.Role) (*testEnv, store.StaffUser) {
 	t.Helper()
-	e := newStaffEnv(t, staffOpts{})
-	if _, _, err := importer.ImportScheda(context.Background(), e.Store, bytes.NewReader(scheda.Seed), "import-scheda"); err != nil {
-		t.Fatal(err)
-	}
+	e := newTestEnv(t, sheetImportedBy("import-scheda"))
 	u, pw := addStaff(t, e.Store, string(role)+"@example.org", role)
 	e.mustLogin(u.Email, pw)
 	return e, u
@@ -345,10 +339,7 @@ func TestStaffSheets_VersionsCompareRestore(t *testing.T) {
 }
 
 func TestStaffSheets_OperatorDenied_EditorAndAdminSeeTheLink(t *testing.T) {
-	e := newStaffEnv(t, staffOpts{})
-	if _, _, err := importer.ImportScheda(context.Background(), e.Store, bytes.NewReader(scheda.Seed), "import-scheda"); err != nil {
-		t.Fatal(err)
-	}
+	e := newTestEnv(t, sheetImportedBy("import-scheda"))
 	office := addOffice(t, e.Store, "udc-a", "UdC di Alfa")
 	_, opPw := addStaff(t, e.Store, "op@example.org", auth.RoleOperator, office)
 	op := e.fresh()

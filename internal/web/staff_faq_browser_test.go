@@ -15,7 +15,7 @@ import (
 // public page. The list, the editors and the form with errors pass axe.
 func TestBrowser_EditorChangesAnFAQAnswer(t *testing.T) {
 	b := browsertest.New(t)
-	e := newStaffEnv(t, staffOpts{})
+	e := newTestEnv(t)
 	_, pw := addStaff(t, e.Store, "red@example.org", auth.RoleEditor)
 	items, err := e.Store.ListStaffFAQ(context.Background())
 	if err != nil || len(items) == 0 {

@@ -19,7 +19,7 @@ const staffFAQ = "/area-riservata/faq"
 // question too.
 func newFAQEnv(t *testing.T, role auth.Role) (*testEnv, store.FAQItem) {
 	t.Helper()
-	e := newStaffEnv(t, staffOpts{})
+	e := newTestEnv(t)
 	u, pw := addStaff(t, e.Store, string(role)+"@example.org", role)
 	e.mustLogin(u.Email, pw)
 	items, err := e.Store.ListStaffFAQ(context.Background())

@@ -20,7 +20,7 @@ var routeParamRE = regexp.MustCompile(`\{[^}]+\}`)
 // id: each must answer 404, whatever other ids are in the URL. New routes
 // are covered without editing this test.
 func TestStaffIsolation_EveryOfficeRoute_404ForAnotherOffice(t *testing.T) {
-	e := newStaffEnv(t, staffOpts{})
+	e := newTestEnv(t)
 	a := addOffice(t, e.Store, "udc-a", "UdC di Alfa")
 	b := addOffice(t, e.Store, "udc-b", "UdC di Beta")
 	_, pw := addStaff(t, e.Store, "op@example.org", auth.RoleOperator, a)

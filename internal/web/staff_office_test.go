@@ -4,10 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -16,42 +13,17 @@ import (
 
 	"github.com/udc-umbria/portal/internal/auth"
 	"github.com/udc-umbria/portal/internal/booking"
-	"github.com/udc-umbria/portal/internal/config"
-	"github.com/udc-umbria/portal/internal/dbtest"
 	"github.com/udc-umbria/portal/internal/hours"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/internal/web"
-	"github.com/udc-umbria/portal/static"
 )
 
-// newOfficeEnv starts a portal instance that also does its background
-// work, as in production: it listens for office changes, so that its
-// office cache follows changes made on other instances. st shares the
-// database of another instance; nil makes a new one.
+// newOfficeEnv starts a portal instance whose office cache lives an hour:
+// only a change notification (see Server.Run) can refresh it. st shares
+// the database of another instance; nil makes a new one.
 func newOfficeEnv(t testing.TB, st *store.Store) *testEnv {
 	t.Helper()
-	if st == nil {
-		st = store.New(dbtest.NewPool(t))
-	}
-	assets, err := static.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Config{DatabaseURL: "unused", Addr: "127.0.0.1:0", BaseURL: "http://127.0.0.1", OwnerName: "Regione Umbria",
-		OwnerURL: "https://www.regione.umbria.it/", PortalName: "Uffici della Cittadinanza", LogFormat: "text"}
-	// A long cache lifetime: only a notification can refresh it.
-	srv, err := web.New(context.Background(), web.Options{Config: cfg, Store: st, Assets: assets,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), OfficeCacheTTL: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCtx, stop := context.WithCancel(context.Background())
-	stopped := make(chan struct{})
-	go func() { srv.Run(runCtx); close(stopped) }()
-	t.Cleanup(func() { stop(); <-stopped })
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	return &testEnv{t: t, Store: st, Server: ts, Client: newJarClient()}
+	return newTestEnv(t, sharingStore(st), withOptions(func(o *web.Options) { o.OfficeCacheTTL = time.Hour }))
 }
 
 // waitForListeners waits until n instances listen for office changes.

@@ -4,101 +4,18 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/udc-umbria/portal/internal/auth"
 	"github.com/udc-umbria/portal/internal/config"
-	"github.com/udc-umbria/portal/internal/dbtest"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/internal/web"
-	"github.com/udc-umbria/portal/static"
 )
-
-// staffOpts tunes a staff test server.
-type staffOpts struct {
-	// Store shares a database with another instance; nil makes a new one.
-	Store *store.Store
-	// Config changes the test configuration.
-	Config func(*config.Config)
-	// Idle and Lifetime override the session timeouts.
-	Idle, Lifetime time.Duration
-	// Clock overrides the server clock.
-	Clock *testClock
-}
-
-// testClock is a clock the test moves forward.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// newStaffEnv starts a portal instance for staff tests. Unlike newTestEnv
-// it can share the database of another instance and change the session
-// timeouts, configuration and clock.
-func newStaffEnv(t testing.TB, o staffOpts) *testEnv {
-	t.Helper()
-	st := o.Store
-	if st == nil {
-		st = store.New(dbtest.NewPool(t))
-	}
-	assets, err := static.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Config{DatabaseURL: "unused", Addr: "127.0.0.1:0", BaseURL: "http://127.0.0.1", OwnerName: "Regione Umbria",
-		OwnerURL: "https://www.regione.umbria.it/", PortalName: "Uffici della Cittadinanza", LogFormat: "text"}
-	if o.Config != nil {
-		o.Config(&cfg)
-	}
-	opts := web.Options{Config: cfg, Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Assets: assets,
-		StaffIdleTimeout: o.Idle, StaffLifetime: o.Lifetime}
-	if o.Clock != nil {
-		opts.Now = o.Clock.Now
-	}
-	srv, err := web.New(context.Background(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	e := &testEnv{t: t, Store: st, Server: ts, Web: srv}
-	e.Client = newJarClient()
-	return e
-}
-
-func newJarClient() *http.Client {
-	jar, _ := cookiejar.New(nil)
-	return &http.Client{Jar: jar, Timeout: 30 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-}
-
-// fresh is the same server seen by another browser (an empty cookie jar).
-func (e *testEnv) fresh() *testEnv {
-	c := *e
-	c.Client = newJarClient()
-	return &c
-}
 
 // addStaff creates an account with a password, as if the person had used
 // their link, and returns the password.
@@ -181,7 +98,7 @@ var problemRE = regexp.MustCompile(`(?s)id="error-summary".*?</div>`)
 func problemOf(body string) string { return problemRE.FindString(body) }
 
 func TestStaffLogin_RightPassword_DashboardWithNameRoleAndOffices(t *testing.T) {
-	e := newStaffEnv(t, staffOpts{})
+	e := newTestEnv(t)
 	a := addOffice(t, e.Store, "udc-a", "UdC di Alfa")
 	addOffice(t, e.Store, "udc-b", "UdC di Beta")
 	_, pw := addStaff(t, e.Store, "Op@Example.org", auth.RoleOperator, a)
@@ -220,7 +137,7 @@ func TestStaffLogin_RightPassword_DashboardWithNameRoleAndOffices(t *testing.T) 
 }
 
 func TestStaffLogin_Secure_CookieOverTLS(t *testing.T) {
-	e := newStaffEnv(t, staffOpts{Config: func(c *config.Config) { c.BaseURL = "https://udc.example.org" }})
+	e := newTestEnv(t, withConfig(func(c *config.Config) { c.BaseURL = "https://udc.example.org" }))
 	_, pw := addStaff(t, e.Store, "a@example.org", auth.RoleEditor)
 	// The public CSRF cookie is Secure too, so the jar over plain HTTP
 	// would not send it back: pass both cookies by hand.
@@ -255,7 +172,7 @@ func TestStaffLogin_Secure_CookieOverTLS(t *testing.T) {
 }
 
 func TestStaffLogin_WrongPasswordAndUnknownEmail_SameGenericMessage(t *testing.T) {
-	e := newStaffEnv(t, staffOpts{})
+	e := newTestEnv(t)
 	addStaff(t, e.Store, "a@example.org", auth.RoleEditor)
 	wrongResp, wrong := e.login("a@example.org", "password sbagliata")
 	unknownResp, unknown := e.fresh().login("nessuno@example.org", "password sbagliata")
@@ -287,7 +204,7 @@ func TestStaffLogin_WrongPasswordAndUnknownEmail_SameGenericMessage(t *testing.T
 }
 
 func TestStaffLogin_SixthAttemptBlocked_AlsoFromFreshBrowser(t *testing.T) {
-	e := newStaffEnv(t, staffOpts{})
+	e := newTestEnv(t)
 	_, pw := addStaff(t, e.Store, "a@example.org", auth.RoleEditor)
 	for i := 1; i <= 5; i++ {
 		resp, body := e.login("a@example.org", fmt.Sprintf("tentativo sbagliato %d", i))
@@ -310,7 +227,7 @@ func TestStaffLogin_SixthAttemptBlocked_AlsoFromFreshBrowser(t *testing.T) {
 
 func TestStaffLogin_SixthAttemptAfterWindow_Allowed(t *testing.T) {
 	clock := &testClock{now: time.Now()}
-	e := newStaffEnv(t, staffOpts{Clock: clock})
+	e := newTestEnv(t, withClock(clock))
 	_, pw := addStaff(t, e.Store, "a@example.org", auth.RoleEditor)
 	for i := 0; i < 5; i++ {
 		e.login("a@example.org", "sbagliata sbagliata")
@@ -323,7 +240,7 @@ func TestStaffLogin_SixthAttemptAfterWindow_Allowed(t *testing.T) {
 }
 
 func TestStaffLogin_PerIPLimit_TwentyFailuresBlockTheAddress(t *testing.T) {
-	e := newStaffEnv(t, staffOpts{Config: func(c *config.Config) { c.TrustProxy = true }})
+	e := newTestEnv(t, withConfig(func(c *config.Config) { c.TrustProxy = true }))
 	_, pw := addStaff(t, e.Store, "vero@example.org", auth.RoleEditor)
 	loginFrom := func(ip, email, password string) int {
 		tok := e.csrf("/area-riservata/login")
@@ -355,7 +272,7 @@ func TestStaffLogin_PerIPLimit_TwentyFailuresBlockTheAddress(t *testing.T) {
 }
 
 func TestStaffCSRF_PostWithoutSessionToken_403(t *testing.T) {
-	e := newStaffEnv(t, staffOpts{})
+	e := newTestEnv(t)
 	_, pw := addStaff(t, e.Store, "a@example.org", auth.RoleAdmin)
 	e.mustLogin("a@example.org", pw)
 	// The public double-submit token is not the staff token.
@@ -385,7 +302,7 @@ func TestStaffCSRF_PostWithoutSessionToken_403(t *testing.T) {
 }
 
 func TestStaffRoles_OnlyAdministratorsManageStaff(t *testing.T) {
-	e := newStaffEnv(t, staffOpts{})
+	e := newTestEnv(t)
 	office := addOffice(t, e.Store, "udc-a", "UdC di Alfa")
 	_, edPw := addStaff(t, e.Store, "ed@example.org", auth.RoleEditor)
 	_, opPw := addStaff(t, e.Store, "op@example.org", auth.RoleOperator, office)
@@ -415,7 +332,7 @@ func TestStaffRoles_OnlyAdministratorsManageStaff(t *testing.T) {
 }
 
 func TestStaffOffices_OperatorOfAGets404ForEverythingOfB(t *testing.T) {
-	e := newStaffEnv(t, staffOpts{})
+	e := newTestEnv(t)
 	a := addOffice(t, e.Store, "udc-a", "UdC di Alfa")
 	b := addOffice(t, e.Store, "udc-b", "UdC di Beta")
 	_, opPw := addStaff(t, e.Store, "op@example.org", auth.RoleOperator, a)
@@ -480,8 +397,8 @@ func TestStaffOffices_OperatorOfAGets404ForEverythingOfB(t *testing.T) {
 }
 
 func TestStaffSession_SharedByTwoInstances(t *testing.T) {
-	one := newStaffEnv(t, staffOpts{})
-	two := newStaffEnv(t, staffOpts{Store: one.Store})
+	one := newTestEnv(t)
+	two := newTestEnv(t, sharingStore(one.Store))
 	_, pw := addStaff(t, one.Store, "a@example.org", auth.RoleEditor)
 	one.mustLogin("a@example.org", pw)
 	c := one.staffCookie()
@@ -495,7 +412,7 @@ func TestStaffSession_SharedByTwoInstances(t *testing.T) {
 }
 
 func TestStaffLogout_EndsTheSessionEverywhere(t *testing.T) {
-	e := newStaffEnv(t, staffOpts{})
+	e := newTestEnv(t)
 	_, pw := addStaff(t, e.Store, "a@example.org", auth.RoleEditor)
 	e.mustLogin("a@example.org", pw)
 	stolen := *e.staffCookie()
@@ -552,7 +469,7 @@ func enrolTOTP(t *testing.T, e *testEnv, now time.Time) string {
 
 func TestStaffTOTP_EnrolThenLoginAsksTheCode(t *testing.T) {
 	clock := &testClock{now: time.Now()}
-	e := newStaffEnv(t, staffOpts{Clock: clock})
+	e := newTestEnv(t, withClock(clock))
 	u, pw := addStaff(t, e.Store, "a@example.org", auth.RoleEditor)
 	e.mustLogin("a@example.org", pw)
 	secret := enrolTOTP(t, e, clock.Now())
@@ -612,7 +529,7 @@ func TestStaffTOTP_EnrolThenLoginAsksTheCode(t *testing.T) {
 
 func TestStaffTOTP_WrongCodesCountAsFailedLogins(t *testing.T) {
 	clock := &testClock{now: time.Now()}
-	e := newStaffEnv(t, staffOpts{Clock: clock})
+	e := newTestEnv(t, withClock(clock))
 	u, pw := addStaff(t, e.Store, "a@example.org", auth.RoleEditor)
 	if err := e.Store.EnableTOTP(context.Background(), u.ID, "JBSWY3DPEHPK3PXP", 0); err != nil {
 		t.Fatal(err)
@@ -631,7 +548,7 @@ func TestStaffTOTP_WrongCodesCountAsFailedLogins(t *testing.T) {
 
 func TestStaffTOTP_RequiredForAdministrators(t *testing.T) {
 	clock := &testClock{now: time.Now()}
-	e := newStaffEnv(t, staffOpts{Clock: clock, Config: func(c *config.Config) { c.RequireAdminTOTP = true }})
+	e := newTestEnv(t, withClock(clock), withConfig(func(c *config.Config) { c.RequireAdminTOTP = true }))
 	_, adPw := addStaff(t, e.Store, "ad@example.org", auth.RoleAdmin)
 	_, edPw := addStaff(t, e.Store, "ed@example.org", auth.RoleEditor)
 	e.mustLogin("ad@example.org", adPw)
@@ -667,7 +584,7 @@ func TestStaffTOTP_RequiredForAdministrators(t *testing.T) {
 }
 
 func TestSetPassword_ValidOnce_ExpiredAndReusedExplained(t *testing.T) {
-	e := newStaffEnv(t, staffOpts{})
+	e := newTestEnv(t)
 	ctx := context.Background()
 	_, token, err := e.Store.CreateStaff(ctx, 0, store.NewStaff{Email: "nuovo@example.org", Name: "Nuova Persona", Role: auth.RoleEditor}, time.Now())
 	if err != nil {
@@ -695,15 +612,24 @@ func TestSetPassword_ValidOnce_ExpiredAndReusedExplained(t *testing.T) {
 	}
 	e.mustLogin("nuovo@example.org", "una frase lunga abbastanza")
 
-	// Reused.
-	status, body = e.fresh().get(path)
-	if status != http.StatusGone || !strings.Contains(body, "già stato usato") {
+	// Reused, in another browser: the form is not shown, and a password
+	// submitted with a valid form token (from that browser's own login
+	// page, so that CSRF protection lets the request through) is refused
+	// with the same explanation and changes nothing.
+	other := e.fresh()
+	status, body = other.get(path)
+	if status != http.StatusGone || !strings.Contains(body, "Il link è già stato usato") {
 		t.Errorf("reused link: %d", status)
 	}
-	resp, body = e.fresh().post(path, url.Values{"password": {"un'altra frase lunga"}, "confirm": {"un'altra frase lunga"}, "csrf_token": {e.fresh().csrf("/")}})
-	if resp.StatusCode != http.StatusGone && resp.StatusCode != http.StatusForbidden {
-		t.Errorf("reused link POST: %d", resp.StatusCode)
+	otherTok := other.csrf("/area-riservata/login")
+	resp, body = other.post(path, url.Values{"password": {"un'altra frase lunga"}, "confirm": {"un'altra frase lunga"}, "csrf_token": {otherTok}})
+	if resp.StatusCode != http.StatusGone || !strings.Contains(body, "Il link è già stato usato") {
+		t.Errorf("reused link POST: %d, want 410 with the explanation\n%s", resp.StatusCode, problemOf(body))
 	}
+	if resp, _ := other.fresh().login("nuovo@example.org", "un'altra frase lunga"); resp.StatusCode == http.StatusSeeOther {
+		t.Error("the reused link changed the password")
+	}
+	other.fresh().mustLogin("nuovo@example.org", "una frase lunga abbastanza")
 	// Expired: created 72 hours and a minute ago.
 	_, old, _ := e.Store.CreateStaff(ctx, 0, store.NewStaff{Email: "vecchio@example.org", Role: auth.RoleEditor}, time.Now().Add(-72*time.Hour-time.Minute))
 	if status, body := e.get("/area-riservata/imposta-password/" + old); status != http.StatusGone || !strings.Contains(body, "è scaduto") {
@@ -728,7 +654,7 @@ func TestStaffSession_IdleAndAbsoluteTimeouts(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			e := newStaffEnv(t, staffOpts{Idle: c.idle, Lifetime: c.lifetime})
+			e := newTestEnv(t, withOptions(func(o *web.Options) { o.StaffIdleTimeout, o.StaffLifetime = c.idle, c.lifetime }))
 			_, pw := addStaff(t, e.Store, "a@example.org", auth.RoleEditor)
 			e.mustLogin("a@example.org", pw)
 			deadline := time.Now().Add(c.idle + 500*time.Millisecond)
@@ -755,7 +681,7 @@ func TestStaffSession_IdleAndAbsoluteTimeouts(t *testing.T) {
 }
 
 func TestStaffLogin_ReturnsToTheRequestedPage(t *testing.T) {
-	e := newStaffEnv(t, staffOpts{})
+	e := newTestEnv(t)
 	_, pw := addStaff(t, e.Store, "ad@example.org", auth.RoleAdmin)
 	resp, err := e.Client.Get(e.Server.URL + "/area-riservata/registro?azione=login")
 	if err != nil {
@@ -796,7 +722,7 @@ func TestStaffLogin_ReturnsToTheRequestedPage(t *testing.T) {
 var linkRE = regexp.MustCompile(`http://127\.0\.0\.1/area-riservata/imposta-password/([A-Za-z0-9_-]+)`)
 
 func TestStaffUsers_InviteShowsTheLinkOnce_ThenAudited(t *testing.T) {
-	e := newStaffEnv(t, staffOpts{})
+	e := newTestEnv(t)
 	a := addOffice(t, e.Store, "udc-a", "UdC di Alfa")
 	_, pw := addStaff(t, e.Store, "ad@example.org", auth.RoleAdmin)
 	e.mustLogin("ad@example.org", pw)
@@ -858,7 +784,7 @@ func TestStaffUsers_InviteShowsTheLinkOnce_ThenAudited(t *testing.T) {
 }
 
 func TestStaffUsers_RoleChangeAndResetAccess(t *testing.T) {
-	e := newStaffEnv(t, staffOpts{})
+	e := newTestEnv(t)
 	a := addOffice(t, e.Store, "udc-a", "UdC di Alfa")
 	ad, adPw := addStaff(t, e.Store, "ad@example.org", auth.RoleAdmin)
 	op, opPw := addStaff(t, e.Store, "op@example.org", auth.RoleOperator, a)
@@ -920,7 +846,7 @@ func TestStaffUsers_RoleChangeAndResetAccess(t *testing.T) {
 }
 
 func TestStaffAudit_FiltersAndPages(t *testing.T) {
-	e := newStaffEnv(t, staffOpts{})
+	e := newTestEnv(t)
 	ad, pw := addStaff(t, e.Store, "ad@example.org", auth.RoleAdmin)
 	for i := 0; i < 55; i++ {
 		if err := e.Store.RecordLogout(context.Background(), ad.ID); err != nil {

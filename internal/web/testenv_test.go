@@ -11,7 +11,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,8 +24,8 @@ import (
 	"github.com/udc-umbria/portal/static"
 )
 
-// testEnv is a running portal on a fresh database, reached through real
-// HTTP.
+// testEnv is a running portal on a database of its own (or shared with
+// another instance), reached through real HTTP.
 type testEnv struct {
 	t      testing.TB
 	Store  *store.Store
@@ -34,39 +34,93 @@ type testEnv struct {
 	// requests (the periodic jobs).
 	Web    *web.Server
 	Client *http.Client
-	Now    time.Time
-	// clock is what the server reads as the current time (see setNow);
-	// a pointer, so that copies of the environment share it.
-	clock *atomic.Pointer[time.Time]
+	// clock is what the server reads as the current time when the
+	// environment has a test clock (atTime, withClock); nil means the
+	// real clock. Copies of the environment share it.
+	clock *testClock
 }
 
-// newTestEnv starts a portal on its own database with the default sheet.
-// now fixes the clock (setNow moves it); zero means the real clock. opts
-// adjust the server's options.
-func newTestEnv(t testing.TB, now time.Time, opts ...func(*web.Options)) *testEnv {
+// envSetup is what newTestEnv builds a portal from; envOptions change it.
+type envSetup struct {
+	// store shares the database of another instance; nil makes a new
+	// database holding the default service sheet, as a fresh install has.
+	store *store.Store
+	// sheetAuthor is who the version of the default sheet is recorded as
+	// imported by.
+	sheetAuthor string
+	clock       *testClock
+	// web holds the server's options; Store and Now are filled in last.
+	web web.Options
+}
+
+// envOption changes how newTestEnv builds a portal.
+type envOption func(*envSetup)
+
+// atTime fixes the server clock at now; setNow and clock.Add move it.
+func atTime(now time.Time) envOption {
+	return withClock(&testClock{now: now})
+}
+
+// withClock makes the server read the time from c, which the test moves.
+func withClock(c *testClock) envOption {
+	return func(s *envSetup) { s.clock = c }
+}
+
+// sharingStore makes the portal a second instance on the database of st
+// (nil: a new database, as without the option).
+func sharingStore(st *store.Store) envOption {
+	return func(s *envSetup) { s.store = st }
+}
+
+// sheetImportedBy records the default sheet of a new database as
+// imported by author (as the command line records "import-scheda").
+func sheetImportedBy(author string) envOption {
+	return func(s *envSetup) { s.sheetAuthor = author }
+}
+
+// withConfig changes the configuration the portal starts with.
+func withConfig(f func(*config.Config)) envOption {
+	return func(s *envSetup) { f(&s.web.Config) }
+}
+
+// withOptions changes any other option of the server.
+func withOptions(f func(*web.Options)) envOption {
+	return func(s *envSetup) { f(&s.web) }
+}
+
+// newTestEnv starts a portal, as in production: its background work runs
+// (it listens for office changes) and it serves over real HTTP. Without
+// options it has a new database holding the default service sheet and
+// the real clock. This is the only place that builds web.Options for the
+// tests: a new option is one more envOption.
+func newTestEnv(t testing.TB, opts ...envOption) *testEnv {
 	t.Helper()
-	st := store.New(dbtest.NewPool(t))
 	ctx := context.Background()
-	if _, _, err := importer.ImportScheda(ctx, st, bytes.NewReader(scheda.Seed), "test"); err != nil {
-		t.Fatal(err)
-	}
 	assets, err := static.New()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := config.Config{DatabaseURL: "unused", Addr: "127.0.0.1:0", BaseURL: "http://127.0.0.1", OwnerName: "Regione Umbria",
-		OwnerURL: "https://www.regione.umbria.it/", PortalName: "Uffici della Cittadinanza", LogFormat: "text"}
-	e := &testEnv{t: t, Store: st, Now: now, clock: new(atomic.Pointer[time.Time])}
-	var clock func() time.Time
-	if !now.IsZero() {
-		e.clock.Store(&now)
-		clock = func() time.Time { return *e.clock.Load() }
+	setup := envSetup{sheetAuthor: "test", web: web.Options{
+		Config: config.Config{DatabaseURL: "unused", Addr: "127.0.0.1:0", BaseURL: "http://127.0.0.1", OwnerName: "Regione Umbria",
+			OwnerURL: "https://www.regione.umbria.it/", PortalName: "Uffici della Cittadinanza", LogFormat: "text"},
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Assets: assets,
+	}}
+	for _, o := range opts {
+		o(&setup)
 	}
-	o := web.Options{Config: cfg, Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Assets: assets, Now: clock}
-	for _, f := range opts {
-		f(&o)
+	st := setup.store
+	if st == nil {
+		st = store.New(dbtest.NewPool(t))
+		if _, _, err := importer.ImportScheda(ctx, st, bytes.NewReader(scheda.Seed), setup.sheetAuthor); err != nil {
+			t.Fatal(err)
+		}
 	}
-	srv, err := web.New(ctx, o)
+	setup.web.Store = st
+	if setup.clock != nil {
+		setup.web.Now = setup.clock.Now
+	}
+	srv, err := web.New(ctx, setup.web)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,21 +130,64 @@ func newTestEnv(t testing.TB, now time.Time, opts ...func(*web.Options)) *testEn
 	t.Cleanup(func() { stop(); <-stopped })
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	jar, _ := cookiejar.New(nil)
-	client := &http.Client{Jar: jar, Timeout: 30 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	e.Server, e.Client, e.Web = ts, client, srv
-	return e
+	return &testEnv{t: t, Store: st, Server: ts, Web: srv, Client: newJarClient(), clock: setup.clock}
 }
 
-// setNow moves the fixed clock of an environment made with a non-zero now.
+// testClock is a clock the test moves.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// Now is the clock's current time.
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Add moves the clock by d.
+func (c *testClock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// Set moves the clock to now.
+func (c *testClock) Set(now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = now
+}
+
+// now is the time the server reads.
+func (e *testEnv) now() time.Time {
+	if e.clock == nil {
+		return time.Now()
+	}
+	return e.clock.Now()
+}
+
+// setNow moves the clock of an environment made with a test clock.
 func (e *testEnv) setNow(now time.Time) {
 	e.t.Helper()
-	if e.clock.Load() == nil {
-		e.t.Fatal("setNow needs an environment with a fixed clock")
+	if e.clock == nil {
+		e.t.Fatal("setNow needs an environment with a test clock (atTime, withClock)")
 	}
-	e.Now = now
-	e.clock.Store(&now)
+	e.clock.Set(now)
+}
+
+func newJarClient() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// fresh is the same server seen by another browser (an empty cookie jar).
+func (e *testEnv) fresh() *testEnv {
+	c := *e
+	c.Client = newJarClient()
+	return &c
 }
 
 // get fetches path and returns status and body.
