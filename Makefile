@@ -75,11 +75,13 @@ fmt:
 lint:
 	$(GO) vet ./...
 
-## bench: Go benchmarks (see README for how results are reported)
-bench:
+## bench: start the portal on a fresh database and print one table of
+## ratios against baselines measured in the same run (README, «Prestazioni»)
+bench: build
 	@set -euo pipefail; \
 	if [ -z "$${TEST_DATABASE_URL:-}" ]; then export TEST_DATABASE_URL=$$($(GO) run ./cmd/devdb up); fi; \
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) build -trimpath -o bin/bench ./cmd/bench; \
+	./bin/bench -portal $(BIN) -server-url "$$TEST_DATABASE_URL"
 
 ## assets: refresh static/vendor from the pinned npm packages (needs npm)
 assets:
