@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -72,16 +73,25 @@ func benchBookings(ctx context.Context, base string, n, concurrency int, runID i
 
 	t0 := time.Now()
 	forEach(n, concurrency, func(i int) {
-		b := visitor.NewBrowser(base, tr, citizenAddr(1, i))
-		bk, err := b.PrepareBooking(ctx, visitor.Plan{Pick: i, Rand: rand.New(rand.NewPCG(uint64(runID), uint64(i))),
+		plan := visitor.Plan{Pick: i, Rand: rand.New(rand.NewPCG(uint64(runID), uint64(i))),
 			Applicant: visitor.Applicant{FirstName: "Prova", LastName: fmt.Sprintf("Carico %d", i),
-				Email: fmt.Sprintf("bench-%d-%d@example.org", runID, i), Phone: "075 0000000"}})
-		if err != nil {
-			fail(fmt.Errorf("citizen %d: %w", i, err))
+				Email: fmt.Sprintf("bench-%d-%d@example.org", runID, i), Phone: "075 0000000"}}
+		// An office with every seat of the coming weeks taken: the citizen
+		// starts again elsewhere, as a person would.
+		for attempt := range 4 {
+			bk, err := visitor.NewBrowser(base, tr, citizenAddr(1, i)).PrepareBooking(ctx, plan)
+			if errors.Is(err, visitor.ErrNoFreeSlot) && attempt < 3 {
+				plan.Pick += 37
+				continue
+			}
+			if err != nil {
+				fail(fmt.Errorf("citizen %d: %w", i, err))
+				return
+			}
+			requests.Add(int64(bk.Requests))
+			prepared[i] = bk
 			return
 		}
-		requests.Add(int64(bk.Requests))
-		prepared[i] = bk
 	})
 	res.prepare = time.Since(t0)
 

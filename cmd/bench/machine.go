@@ -57,3 +57,17 @@ func revision() string {
 	}
 	return strings.TrimSpace(string(out))
 }
+
+// loadAverage is the 1-minute load average of /proc/loadavg ("?" when
+// unreadable): on a shared machine it says how much else was running.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return "?"
+	}
+	return f[0]
+}

@@ -118,8 +118,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	began := time.Now()
-	rep := &report{began: began, machine: machine(), revision: revision(), opts: o}
-	progress := func(format string, a ...any) { fmt.Fprintf(stderr, "· "+format+"\n", a...) }
+	rep := &report{began: began, machine: machine(), revision: revision(), loadStart: loadAverage(), opts: o}
+	progress := func(format string, a ...any) {
+		fmt.Fprintf(stderr, "· %3.0fs  %s\n", time.Since(began).Seconds(), fmt.Sprintf(format, a...))
+	}
 
 	// A fresh database, the demo data, the portal.
 	dbURL, err := recreateDatabase(ctx, o.serverURL, o.dbName)
@@ -269,7 +271,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	rep.bookings.inserts, rep.bookings.insertElapsed, rep.bookings.poolSize = n, elapsed, poolSize
 
 	rep.firstVisit = measureFirstVisits(ctx, base)
-	rep.elapsed = time.Since(began)
+	rep.elapsed, rep.loadEnd = time.Since(began), loadAverage()
 
 	var table bytes.Buffer
 	rep.write(&table)

@@ -18,8 +18,10 @@ type report struct {
 	began             time.Time
 	elapsed           time.Duration
 	machine, revision string
-	opts              options
-	snaps             []snapshot
+	// loadStart and loadEnd are the machine's load average around the run.
+	loadStart, loadEnd string
+	opts               options
+	snaps              []snapshot
 
 	idlePortal, idleSame memory
 	throughput           []throughputRow
@@ -60,7 +62,8 @@ func verdict(ok bool) string {
 func (rep *report) write(w io.Writer) {
 	o := rep.opts
 	fmt.Fprintf(w, "\n### make bench — %s\n\n", rep.began.Format("2006-01-02 15:04 MST"))
-	fmt.Fprintf(w, "Machine: %s. Portal %s, PostgreSQL of `make test` (private cluster), demo data.\n", rep.machine, rep.revision)
+	fmt.Fprintf(w, "Machine: %s; load average %s at the start, %s at the end. Portal %s, PostgreSQL of `make test` (private cluster), demo data.\n",
+		rep.machine, rep.loadStart, rep.loadEnd, rep.revision)
 	fmt.Fprintf(w, "Throughput: closed loop, %d keep-alive clients × %v, `Accept-Encoding: gzip`. Latency: open loop, %.0f req/s × %v (latency from the scheduled start). Load generator and servers share the machine.\n\n",
 		o.clients, o.duration, o.rate, o.rateDuration)
 	fmt.Fprintln(w, "| measure | portal | baseline | ratio | target | |")
