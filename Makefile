@@ -37,6 +37,7 @@ test: check-generated
 	fi; \
 	$(MAKE) --no-print-directory browser; \
 	if command -v chromium >/dev/null 2>&1; then export REQUIRE_BROWSER=1; fi; \
+	if [ -x /usr/sbin/nginx ]; then export REQUIRE_NGINX=1; fi; \
 	$(GO) test -count=1 -timeout 20m ./... 2>&1 | tee .test.out; \
 	status=$${PIPESTATUS[0]}; \
 	passed=$$(grep -c '^ok ' .test.out || true); failed=$$(grep -c '^FAIL	' .test.out || true); rm -f .test.out; \
@@ -52,7 +53,8 @@ check-generated:
 	unformatted=$$(gofmt -l $$(git ls-files '*.go') 2>/dev/null); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 
-## browser: install Debian's chromium when missing and running as root
+## browser: install Debian's chromium (browser tests) and nginx (deployment
+## test) when missing and running as root
 browser:
 	@if ! command -v chromium >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -62,6 +64,16 @@ browser:
 	    echo "################################################################"; \
 	    echo "# WARNING: chromium not found and not root: BROWSER TESTS SKIPPED #"; \
 	    echo "################################################################"; \
+	  fi; \
+	fi
+	@if [ ! -x /usr/sbin/nginx ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing nginx for the deployment test…"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null) || echo "WARNING: could not install nginx"; \
+	  else \
+	    echo "###################################################################"; \
+	    echo "# WARNING: nginx not found and not root: DEPLOYMENT TEST SKIPPED  #"; \
+	    echo "###################################################################"; \
 	  fi; \
 	fi
 
