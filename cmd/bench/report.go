@@ -96,8 +96,8 @@ func (rep *report) write(w io.Writer) {
 	if l := rep.logins; l.skipped != "" {
 		fmt.Fprintf(w, "| RSS peak, %d parallel staff logins | skipped: %s | — | — | — | info |\n", l.n, l.skipped)
 	} else {
-		fmt.Fprintf(w, "| RSS peak, %d parallel staff logins | %s (%d logged in, %.1f s) | — | — | — | info |\n",
-			l.n, mb(l.peakRSS), l.ok, l.elapsed.Seconds())
+		fmt.Fprintf(w, "| RSS peak, %d parallel staff logins | %s (%d of %d logged in, %.1f s) | — | — | — | info |\n",
+			l.n, mb(l.peakRSS), l.ok, l.n, l.elapsed.Seconds())
 	}
 	for _, fv := range rep.firstVisit {
 		val := fv.note
@@ -156,7 +156,8 @@ func (rep *report) writeProfileTop(ctx context.Context, w io.Writer) {
 		fmt.Fprintf(w, "go tool pprof failed: %v\n%s", err, out)
 		return
 	}
-	fmt.Fprintf(w, "```\n%s```\n", strings.TrimLeft(string(out), "\n"))
+	fmt.Fprintf(w, "```\n%s```\nMore: go tool pprof -top -cum %s (or -http=127.0.0.1:0 for the graph).\n",
+		strings.TrimLeft(string(out), "\n"), worst.profile)
 }
 
 func perAnswer(r loadgen.ClosedResult) float64 {
