@@ -29,6 +29,8 @@ type bookingResult struct {
 	firstErr                   error
 	inserts                    int64
 	insertElapsed              time.Duration
+	// profile is the portal's CPU profile during the submits.
+	profile string
 }
 
 // submitsPerSecond is the rate of successful final submits.
@@ -62,7 +64,8 @@ func citizenAddr(block, i int) string {
 // (each choice holds a seat, Comuni, offices and professionals spread by
 // citizen), then, once the portal's minimum form time has passed, every
 // final submit, timed on its own.
-func benchBookings(ctx context.Context, base string, n, concurrency int, runID int64) bookingResult {
+// onSubmit is called as the submits start (to profile the portal).
+func benchBookings(ctx context.Context, base string, n, concurrency int, runID int64, onSubmit func()) bookingResult {
 	res := bookingResult{citizens: n, concurrency: concurrency}
 	tr := visitor.NewTransport(concurrency, nil)
 	defer tr.CloseIdleConnections()
@@ -109,6 +112,7 @@ func benchBookings(ctx context.Context, base string, n, concurrency int, runID i
 	time.Sleep(time.Until(latest.Add(minFormTime)))
 
 	var booked atomic.Int64
+	onSubmit()
 	t1 := time.Now()
 	forEach(len(ready), concurrency, func(i int) {
 		if err := ready[i].Submit(ctx); err != nil {

@@ -262,13 +262,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	rep.logins = benchLogins(ctx, base, portal.pid(), o.logins, accounts)
 
 	progress("bookings: %d citizens through the wizard, %d at a time", o.citizens, o.bookingConc)
-	rep.bookings = benchBookings(ctx, base, o.citizens, o.bookingConc, began.Unix())
+	// The submits take a second or two: a CPU profile of a few seconds
+	// covers them (an idle process adds no samples).
+	submitProf := filepath.Join(o.outDir, "cpu-booking-submit.pprof")
+	submitProfDone := make(chan error, 1)
+	rep.bookings = benchBookings(ctx, base, o.citizens, o.bookingConc, began.Unix(), func() {
+		go func() { submitProfDone <- saveProfile(ctx, pprofAddr, 3*time.Second, submitProf) }()
+	})
 	progress("insert ceiling: INSERT … RETURNING, %d goroutines, %v", o.bookingConc, o.duration)
 	n, elapsed, poolSize, err := insertCeiling(ctx, dbURL, o.bookingConc, o.duration)
 	if err != nil {
 		return fmt.Errorf("insert ceiling: %w", err)
 	}
 	rep.bookings.inserts, rep.bookings.insertElapsed, rep.bookings.poolSize = n, elapsed, poolSize
+	if err := <-submitProfDone; err == nil {
+		rep.bookings.profile = submitProf
+	} else {
+		progress("profile of the booking submits not saved: %v", err)
+	}
 
 	rep.firstVisit = measureFirstVisits(ctx, base)
 	rep.elapsed, rep.loadEnd = time.Since(began), loadAverage()

@@ -124,6 +124,9 @@ func (rep *report) write(w io.Writer) {
 				o.rate, l.page.path, l.portal.Achieved(), l.portal.Errors, ms(l.portal.Quantile(0.5)), ms(l.portal.Quantile(1))))
 		}
 	}
+	if b.profile != "" {
+		notes = append(notes, fmt.Sprintf("CPU profile of the portal during the booking submits: `%s`", b.profile))
+	}
 	if b.booked != b.citizens || b.firstErr != nil {
 		notes = append(notes, fmt.Sprintf("bookings: %d of %d citizens booked; first problem: %v", b.booked, b.citizens, b.firstErr))
 	}
