@@ -31,6 +31,8 @@ type bookingResult struct {
 	insertElapsed              time.Duration
 	// profile is the portal's CPU profile during the submits.
 	profile string
+	// submitCPU is the CPU time the portal used during the submits.
+	submitCPU time.Duration
 }
 
 // submitsPerSecond is the rate of successful final submits.
@@ -64,8 +66,9 @@ func citizenAddr(block, i int) string {
 // (each choice holds a seat, Comuni, offices and professionals spread by
 // citizen), then, once the portal's minimum form time has passed, every
 // final submit, timed on its own.
-// onSubmit is called as the submits start (to profile the portal).
-func benchBookings(ctx context.Context, base string, n, concurrency int, runID int64, onSubmit func()) bookingResult {
+// onSubmit is called as the submits start (to profile the portal); pid
+// is the portal's process, whose CPU time the submits take is measured.
+func benchBookings(ctx context.Context, base string, pid, n, concurrency int, runID int64, onSubmit func()) bookingResult {
 	res := bookingResult{citizens: n, concurrency: concurrency}
 	tr := visitor.NewTransport(concurrency, nil)
 	defer tr.CloseIdleConnections()
@@ -113,6 +116,7 @@ func benchBookings(ctx context.Context, base string, n, concurrency int, runID i
 
 	var booked atomic.Int64
 	onSubmit()
+	cpu0, cpuErr := cpuTime(pid)
 	t1 := time.Now()
 	forEach(len(ready), concurrency, func(i int) {
 		if err := ready[i].Submit(ctx); err != nil {
@@ -123,6 +127,9 @@ func benchBookings(ctx context.Context, base string, n, concurrency int, runID i
 		requests.Add(1)
 	})
 	res.submit = time.Since(t1)
+	if cpu1, err := cpuTime(pid); err == nil && cpuErr == nil {
+		res.submitCPU = cpu1 - cpu0
+	}
 	res.booked = int(booked.Load())
 	if res.booked > 0 {
 		res.requestsPerBooking = float64(requests.Load()) / float64(res.booked)

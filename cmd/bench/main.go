@@ -266,7 +266,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// covers them (an idle process adds no samples).
 	submitProf := filepath.Join(o.outDir, "cpu-booking-submit.pprof")
 	submitProfDone := make(chan error, 1)
-	rep.bookings = benchBookings(ctx, base, o.citizens, o.bookingConc, began.Unix(), func() {
+	rep.bookings = benchBookings(ctx, base, portal.pid(), o.citizens, o.bookingConc, began.Unix(), func() {
 		go func() { submitProfDone <- saveProfile(ctx, pprofAddr, 3*time.Second, submitProf) }()
 	})
 	progress("insert ceiling: INSERT … RETURNING, %d goroutines, %v", o.bookingConc, o.duration)

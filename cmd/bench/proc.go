@@ -187,3 +187,29 @@ func (w *peakWatch) stop() (int64, error) {
 	}
 	return peak, nil
 }
+
+// clockTicks is USER_HZ, the unit of /proc/PID/stat times: 100 on Linux.
+const clockTicks = 100
+
+// cpuTime is the CPU time (user + system) a process has used so far.
+func cpuTime(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name (field 2) may contain spaces: count from the ")".
+	_, rest, ok := strings.Cut(string(b), ") ")
+	f := strings.Fields(rest)
+	if !ok || len(f) < 13 {
+		return 0, fmt.Errorf("/proc/%d/stat: unexpected format", pid)
+	}
+	var ticks int64
+	for _, s := range f[11:13] { // utime, stime (fields 14 and 15)
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return 0, err
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * time.Second / clockTicks, nil
+}
