@@ -54,6 +54,7 @@ test-go:
 	fi; \
 	$(MAKE) --no-print-directory browser; \
 	if command -v chromium >/dev/null 2>&1; then export REQUIRE_BROWSER=1; fi; \
+	if [ -x /usr/sbin/nginx ]; then export REQUIRE_NGINX=1; fi; \
 	out=$$(mktemp); trap 'rm -f "$$out"' EXIT; \
 	$(GO) test -count=1 -timeout 20m $(TEST_FLAGS) $(TEST_PKGS) 2>&1 | tee "$$out"; \
 	status=$${PIPESTATUS[0]}; \
@@ -86,7 +87,8 @@ check-generated:
 	if ! unformatted=$$(gofmt -l "$${gofiles[@]}"); then echo "check-generated: gofmt failed (see above)"; exit 1; fi; \
 	if [ -n "$$unformatted" ]; then echo "check-generated: gofmt needed ('make fmt'):"; echo "$$unformatted"; exit 1; fi
 
-## browser: install Debian's chromium when missing and running as root
+## browser: install Debian's chromium (browser tests) and nginx (deployment
+## test) when missing and running as root
 browser:
 	@if ! command -v chromium >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -96,6 +98,16 @@ browser:
 	    echo "################################################################"; \
 	    echo "# WARNING: chromium not found and not root: BROWSER TESTS SKIPPED #"; \
 	    echo "################################################################"; \
+	  fi; \
+	fi
+	@if [ ! -x /usr/sbin/nginx ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing nginx for the deployment test…"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null) || echo "WARNING: could not install nginx"; \
+	  else \
+	    echo "###################################################################"; \
+	    echo "# WARNING: nginx not found and not root: DEPLOYMENT TEST SKIPPED  #"; \
+	    echo "###################################################################"; \
 	  fi; \
 	fi
 
@@ -111,11 +123,13 @@ lint:
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
 
-## bench: Go benchmarks (see README for how results are reported)
-bench:
+## bench: start the portal on a fresh database and print one table of
+## ratios against baselines measured in the same run (README, «Prestazioni»)
+bench: build
 	@set -euo pipefail; \
 	if [ -z "$${TEST_DATABASE_URL:-}" ]; then export TEST_DATABASE_URL=$$($(GO) run ./cmd/devdb up); fi; \
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) build -trimpath -o bin/bench ./cmd/bench; \
+	./bin/bench -portal $(BIN) -server-url "$$TEST_DATABASE_URL"
 
 ## assets: refresh static/vendor from the pinned npm packages (needs npm)
 assets:

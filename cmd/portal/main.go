@@ -262,6 +262,9 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, logger *slog
 		_ = queue.Stop(sctx)
 	}()
 	go srv.Run(ctx) // office-change listener, stops with ctx
+	if err := startProfiler(ctx, logger); err != nil {
+		return err
+	}
 	hs := web.HTTPServer(cfg.Addr, srv.Handler())
 	errc := make(chan error, 1)
 	go func() {
