@@ -74,7 +74,7 @@ func StaffLoginPage(sp StaffPage, f StaffLoginForm) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				}
-				templ_7745c5c3_Err = StaffErrorSummary(ErrorList(f.Errors, "email", "password"), f.Problem).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = ErrorSummary(ErrorList(f.Errors, "email", "password"), f.Problem).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -114,11 +114,11 @@ func StaffLoginPage(sp StaffPage, f StaffLoginForm) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				}
-				templ_7745c5c3_Err = StaffTextField(TextInput{ID: "email", Label: "Indirizzo e-mail", Type: "email", Value: f.Email, Error: f.Errors["email"], Autocomplete: "username", Required: true, MaxLength: 254}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = TextField(Field{ID: "email", Label: "Indirizzo e-mail", Type: "email", Value: f.Email, Error: f.Errors["email"], Autocomplete: "username", Required: true, MaxLength: 254}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = StaffTextField(TextInput{ID: "password", Label: "Password", Type: "password", Error: f.Errors["password"], Autocomplete: "current-password", Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = TextField(Field{ID: "password", Label: "Password", Type: "password", Error: f.Errors["password"], Autocomplete: "current-password", Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -201,7 +201,7 @@ func StaffCodePage(sp StaffPage, f StaffCodeForm) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = StaffErrorSummary(ErrorList(f.Errors, "code"), f.Problem).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = ErrorSummary(ErrorList(f.Errors, "code"), f.Problem).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -222,7 +222,7 @@ func StaffCodePage(sp StaffPage, f StaffCodeForm) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = StaffTextField(TextInput{ID: "code", Label: "Codice di verifica", Hint: "6 cifre, ad esempio 123456. Il codice cambia ogni 30 secondi.", Error: f.Errors["code"], Autocomplete: "one-time-code", InputMode: "numeric", Required: true, MaxLength: 7}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = TextField(Field{ID: "code", Label: "Codice di verifica", Hint: "6 cifre, ad esempio 123456. Il codice cambia ogni 30 secondi.", Error: f.Errors["code"], Autocomplete: "one-time-code", InputMode: "numeric", Required: true, MaxLength: 7}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -321,7 +321,7 @@ func SetPasswordPage(sp StaffPage, f SetPasswordForm) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = StaffErrorSummary(ErrorList(f.Errors, "password", "confirm"), "").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = ErrorSummary(ErrorList(f.Errors, "password", "confirm"), "").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -368,11 +368,11 @@ func SetPasswordPage(sp StaffPage, f SetPasswordForm) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = StaffTextField(TextInput{ID: "password", Label: "Nuova password", Type: "password", Hint: "Almeno 12 caratteri, non tutti uguali.", Error: f.Errors["password"], Autocomplete: "new-password", Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = TextField(Field{ID: "password", Label: "Nuova password", Type: "password", Hint: "Almeno 12 caratteri, non tutti uguali.", Error: f.Errors["password"], Autocomplete: "new-password", Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = StaffTextField(TextInput{ID: "confirm", Label: "Ripeti la nuova password", Type: "password", Error: f.Errors["confirm"], Autocomplete: "new-password", Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = TextField(Field{ID: "confirm", Label: "Ripeti la nuova password", Type: "password", Error: f.Errors["confirm"], Autocomplete: "new-password", Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -455,7 +455,7 @@ func StaffSecurityPage(sp StaffPage, v StaffSecurityView) templ.Component {
 							return templ_7745c5c3_Err
 						}
 					} else {
-						templ_7745c5c3_Err = StaffErrorSummary(ErrorList(v.Errors, "code"), v.Problems).Render(ctx, templ_7745c5c3_Buffer)
+						templ_7745c5c3_Err = ErrorSummary(ErrorList(v.Errors, "code"), v.Problems).Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
@@ -467,7 +467,7 @@ func StaffSecurityPage(sp StaffPage, v StaffSecurityView) templ.Component {
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
-						templ_7745c5c3_Err = StaffTextField(TextInput{ID: "code", Label: "Codice attuale dell'app", Hint: "Per disattivarla inserisci il codice di 6 cifre che l'app mostra ora.", Error: v.Errors["code"], Autocomplete: "one-time-code", InputMode: "numeric", Required: true, MaxLength: 7}).Render(ctx, templ_7745c5c3_Buffer)
+						templ_7745c5c3_Err = TextField(Field{ID: "code", Label: "Codice attuale dell'app", Hint: "Per disattivarla inserisci il codice di 6 cifre che l'app mostra ora.", Error: v.Errors["code"], Autocomplete: "one-time-code", InputMode: "numeric", Required: true, MaxLength: 7}).Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
@@ -491,7 +491,7 @@ func StaffSecurityPage(sp StaffPage, v StaffSecurityView) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = StaffErrorSummary(ErrorList(v.Errors, "code"), v.Problems).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = ErrorSummary(ErrorList(v.Errors, "code"), v.Problems).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -555,7 +555,7 @@ func StaffSecurityPage(sp StaffPage, v StaffSecurityView) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = StaffTextField(TextInput{ID: "code", Label: "Codice di verifica", Hint: "6 cifre, ad esempio 123456.", Error: v.Errors["code"], Autocomplete: "one-time-code", InputMode: "numeric", Required: true, MaxLength: 7}).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = TextField(Field{ID: "code", Label: "Codice di verifica", Hint: "6 cifre, ad esempio 123456.", Error: v.Errors["code"], Autocomplete: "one-time-code", InputMode: "numeric", Required: true, MaxLength: 7}).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

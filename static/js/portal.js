@@ -10,6 +10,15 @@
   // violation. The site has no video players, so its defaults are not needed.
   window.VIDEOJS_NO_DYNAMIC_STYLE = true;
 
+  // Error summary (templates/form.templ): screen reader and keyboard users
+  // start from the list of problems. Its autofocus attribute moves the
+  // focus without JavaScript; this covers browsers that honour autofocus
+  // only on form controls.
+  var summary = document.querySelector('[data-error-summary]');
+  if (summary && document.activeElement !== summary) {
+    summary.focus();
+  }
+
   // Page rating (templates/components.templ). Without JavaScript the stars
   // are sent alone and the follow-up question comes on the next page. With
   // it, choosing a star reveals the matching follow-up (what was liked for
