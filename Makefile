@@ -81,10 +81,10 @@ bench:
 	if [ -z "$${TEST_DATABASE_URL:-}" ]; then export TEST_DATABASE_URL=$$($(GO) run ./cmd/devdb up); fi; \
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-## assets: refresh static/vendor from the pinned npm packages (needs npm)
+## assets: build static/vendor (only what the pages use) from the pinned npm packages (needs npm)
 assets:
 	npm ci --no-audit --no-fund
-	bash static/vendor.sh
+	node static/src/build.mjs
 
 db-up:
 	@$(GO) run ./cmd/devdb up
