@@ -11,7 +11,7 @@ GO    ?= go
 ADDR  ?= 127.0.0.1:8080
 BIN   := bin/portal
 
-.PHONY: run test test-go check-generated generate fmt lint bench build assets db-up db-stop browser clean
+.PHONY: run test test-go check-generated generate fmt lint bench build assets lighthouse db-up db-stop browser clean
 
 build:
 	$(GO) build -trimpath -o $(BIN) ./cmd/portal
@@ -85,6 +85,10 @@ bench:
 assets:
 	npm ci --no-audit --no-fund
 	node static/src/build.mjs
+
+## lighthouse: Lighthouse (mobile) scores of each public page family, on a portal started on demo data
+lighthouse: build
+	bash static/src/lighthouse.sh
 
 db-up:
 	@$(GO) run ./cmd/devdb up
