@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -58,6 +59,22 @@ func TestFirstVisit_EachPageFamilyWithinBudget(t *testing.T) {
 	}
 }
 
+// TestPageFamilies_DescribedForSearchEngines checks what Lighthouse's SEO
+// audit reads on each family: the language and a meta description.
+func TestPageFamilies_DescribedForSearchEngines(t *testing.T) {
+	e := newDemoEnv(t)
+	desc := regexp.MustCompile(`<meta name="description" content="[^"]{50,}"`)
+	for _, f := range pageFamilies {
+		_, body := e.get(f.path)
+		if !strings.Contains(body, `<html lang="it">`) {
+			t.Errorf("%s: no <html lang=\"it\">", f.path)
+		}
+		if !desc.MatchString(body) {
+			t.Errorf("%s: no meta description of at least 50 characters", f.path)
+		}
+	}
+}
+
 // describe lists the resources of a measured visit, one a line.
 func describe(res firstvisit.Result, base string) string {
 	var sb strings.Builder
@@ -106,9 +123,6 @@ func TestBrowser_FirstVisitDownloadsNothingUnbudgeted(t *testing.T) {
 				u, _, _ = strings.Cut(u, "#")
 				if !counted[u] {
 					t.Errorf("%s@%d: the browser downloads %s, which the budget does not count", f.path, width, strings.TrimPrefix(u, e.Server.URL))
-				}
-				if strings.HasSuffix(u, ".woff2") {
-					t.Logf("%s@%d: font %s", f.path, width, strings.TrimPrefix(u, e.Server.URL))
 				}
 			}
 		}
