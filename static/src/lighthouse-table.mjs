@@ -6,7 +6,7 @@
 //
 //	node static/src/lighthouse-table.mjs report.json…
 import { readFileSync } from 'node:fs'
-import { cpus, totalmem } from 'node:os'
+import { cpus, loadavg, totalmem } from 'node:os'
 
 const categories = ['performance', 'accessibility', 'best-practices', 'seo']
 
@@ -41,6 +41,7 @@ for (const [page, reports] of byPage) {
     metric('largest-contentful-paint'),
     metric('total-blocking-time'),
     metric('cumulative-layout-shift'),
+    Math.round(r.environment?.benchmarkIndex ?? 0),
   ])
   for (const c of categories) {
     for (const ref of r.categories[c]?.auditRefs ?? []) {
@@ -52,13 +53,13 @@ for (const [page, reports] of byPage) {
   }
 }
 
-const header = ['Pagina', 'Performance', 'Accessibilità', 'Best practices', 'SEO', 'LCP', 'TBT', 'CLS']
+const header = ['Pagina', 'Performance', 'Accessibilità', 'Best practices', 'SEO', 'LCP', 'TBT', 'CLS', 'Benchmark index']
 const lines = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`)
 const cpu = (cpus()[0]?.model ?? 'unknown CPU').trim()
 console.log(
   `Lighthouse ${version}, mobile (simulated slow 4G, 4× CPU slowdown), median of ${runs} run(s) per page ` +
     `(range of the performance score in brackets), ${new Date().toISOString().slice(0, 10)}, ` +
-    `${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GB RAM, Chromium headless.\n`,
+    `${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GB RAM, load average ${loadavg()[0].toFixed(1)} at the end, Chromium headless.\n`,
 )
 console.log(lines.join('\n'))
 if (notes.length > 0) {
