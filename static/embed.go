@@ -16,8 +16,12 @@
 //
 // What the page must do for fonts: link
 // vendor/bootstrap-italia/css/bootstrap-italia.min.css and then
-// css/portal.css, which declares the @font-face rules, and preload the faces
-// the first screen needs. Do not call bootstrap.loadFonts() and do not set
+// css/portal.css, which declares the @font-face rules, and preload (with
+// crossorigin, as font requests are CORS requests) the faces the first
+// screen sets most text in: Titillium Web regular for the body and semibold
+// (600) for the portal name, menu, breadcrumb and buttons, whose late
+// arrival otherwise reflows the header. The bold headings and light lead
+// text load when laid out. Do not call bootstrap.loadFonts() and do not set
 // window.__PUBLIC_PATH__: loadFonts injects an inline <style> element, which
 // the nonce-based CSP blocks.
 //

@@ -22,14 +22,14 @@
 //
 // Lora is not shipped: Bootstrap Italia uses it only in a few components
 // (callout and card paragraphs, hero text, dimmer), it was never downloaded
-// before either (the fonts are declared by portal.css, and only Titillium
-// Web was), and two more faces would cost about 40 KB of a 150 KB first
-// visit. The Sass build names Georgia instead, which is what every visitor
-// without Lora installed already saw. (Roboto Mono, for code, is not shipped
-// either; the stack falls back to the system monospace as before.) The
-// italic Titillium faces are gone too: no template
-// sets text in italics, so a browser would fetch them only for emphasis in
-// edited content, where the synthesised oblique is good enough.
+// before either (portal.css declares the faces, and only Titillium Web's),
+// and two more faces would cost about 40 KB of a 150 KB first visit. The
+// Sass build names Georgia instead, which is what every visitor without Lora
+// installed already saw. (Roboto Mono, for code, is not shipped either; the
+// stack falls back to the system monospace as before.) The italic Titillium
+// faces are gone too: no template sets text in italics, so a browser would
+// fetch them only for emphasis in edited content, where the synthesised
+// oblique is good enough.
 //
 // It also writes internal/web/testdata/bootstrap-italia-unused-classes.txt,
 // the classes of the full Bootstrap Italia CSS that the markup does not
@@ -139,6 +139,7 @@ writeFileSync(
 
 rmSync(out, { recursive: true, force: true })
 renameSync(stage, out)
+mkdirSync(dirname(unusedClassesFile), { recursive: true })
 renameSync(join(out, 'unused-classes.txt'), unusedClassesFile)
 
 // axe-core is used only by the browser tests (embedded there, never
