@@ -17,7 +17,8 @@ import (
 	"testing"
 )
 
-// The files the layout links; vendor.sh or a rename must not lose them.
+// The files the layout links; static/src/build.mjs or a rename must not
+// lose them.
 var layoutAssets = []string{
 	"vendor/bootstrap-italia/css/bootstrap-italia.min.css",
 	"vendor/bootstrap-italia/js/bootstrap-italia.bundle.min.js",
