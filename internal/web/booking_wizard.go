@@ -199,6 +199,7 @@ func (s *Server) bookingPage(w http.ResponseWriter, r *http.Request, title strin
 	}
 	p := s.page(w, r, t, home, templates.Crumb{Label: "Prenotazione appuntamento"})
 	p.Section = "prenota"
+	p.Description = "Prenota online un appuntamento all'Ufficio della Cittadinanza del tuo Comune: scegli l'ufficio, il giorno e l'orario."
 	return p
 }
 
