@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
@@ -34,7 +33,7 @@ var pageFamilies = []struct{ name, path string }{
 // page to show.
 func newDemoEnv(t *testing.T) *testEnv {
 	t.Helper()
-	e := newTestEnv(t, time.Time{})
+	e := newTestEnv(t)
 	ctx := context.Background()
 	if err := demo.Seed(ctx, e.Store); err != nil {
 		t.Fatal(err)
