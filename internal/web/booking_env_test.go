@@ -73,11 +73,10 @@ func newBookingEnv(t testing.TB, capacity int) *bookingEnv {
 	mailer := &recordingMailer{}
 	e := newTestEnv(t, withClock(clock), withOptions(func(o *web.Options) {
 		mailer.notifier = notify.New(o.Config.BaseURL)
-		o.Store = o.Store.WithOutbox(mailer)
 		// Each simulated citizen sends its own X-Forwarded-For, so that the
 		// per-address limit does not get in the way of the concurrency test.
 		o.Config.TrustProxy = true
-	}))
+	}), withStoreWrap(func(st *store.Store) *store.Store { return st.WithOutbox(mailer) }))
 	e.Store = e.Store.WithOutbox(mailer) // the reminders' job uses it too
 	ctx := context.Background()
 	pool := e.Store.Pool()

@@ -49,6 +49,9 @@ type envSetup struct {
 	// imported by.
 	sheetAuthor string
 	clock       *testClock
+	// wrapStore, when set, makes the store the portal uses from the one
+	// built or shared (an outbox: withStoreWrap).
+	wrapStore func(*store.Store) *store.Store
 	// web holds the server's options; Store and Now are filled in last.
 	web web.Options
 }
@@ -83,6 +86,12 @@ func withConfig(f func(*config.Config)) envOption {
 	return func(s *envSetup) { f(&s.web.Config) }
 }
 
+// withStoreWrap makes the portal use f(store) once the store exists:
+// web options are applied before it does.
+func withStoreWrap(f func(*store.Store) *store.Store) envOption {
+	return func(s *envSetup) { s.wrapStore = f }
+}
+
 // withOptions changes any other option of the server.
 func withOptions(f func(*web.Options)) envOption {
 	return func(s *envSetup) { f(&s.web) }
@@ -115,6 +124,9 @@ func newTestEnv(t testing.TB, opts ...envOption) *testEnv {
 		if _, _, err := importer.ImportScheda(ctx, st, bytes.NewReader(scheda.Seed), setup.sheetAuthor); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if setup.wrapStore != nil {
+		st = setup.wrapStore(st)
 	}
 	setup.web.Store = st
 	if setup.clock != nil {
