@@ -142,9 +142,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"),
 		"DATABASE_URL=" + dbURL, "ADDR=" + addr, "BASE_URL=http://" + addr, "LOG_LEVEL=" + o.portalLog,
 		// Each simulated citizen has its own address, sent as
-		// X-Forwarded-For from loopback: TRUST_PROXY is today's switch,
-		// TRUSTED_PROXIES its successor (right-most untrusted hop).
-		"TRUST_PROXY=1", "TRUSTED_PROXIES=127.0.0.1/32",
+		// X-Forwarded-For from loopback, the trusted proxy (the client is
+		// the right-most address not in TRUSTED_PROXIES).
+		"TRUSTED_PROXIES=127.0.0.1/32",
 		"PPROF_ADDR=" + pprofAddr}
 	progress("seeding the demo data in database %s", o.dbName)
 	seed := exec.CommandContext(ctx, o.portalBin, "seed-demo")

@@ -61,6 +61,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	logger := newLogger(cfg, stderr)
+	for _, w := range cfg.Warnings {
+		logger.Warn("configuration: " + w)
+	}
 	pool, err := openPool(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err

@@ -148,15 +148,18 @@ func (s *Store) SubmitDraft(ctx context.Context, draftID int64, na NewAppointmen
 }
 
 // checkActiveLimit returns ErrTooManyActive when the address already has
-// maxActive future active appointments. The transaction-scoped advisory
-// lock on the address serialises two bookings with the same address for
-// different slots, which the slot locks alone would not.
+// maxActive future active appointments. Addresses are compared in their
+// canonical form (the SQL function email_canonical, migration 00006: case,
+// "+tag", Gmail's dots), so one mailbox written in several ways counts
+// once. The transaction-scoped advisory lock on the canonical address
+// serialises two bookings with the same address for different slots,
+// which the slot locks alone would not.
 func checkActiveLimit(ctx context.Context, tx pgx.Tx, email string, maxActive int, now time.Time) error {
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext(lower($2)))`, emailLockClass, email); err != nil {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext(email_canonical($2)))`, emailLockClass, email); err != nil {
 		return fmt.Errorf("lock e-mail address: %w", err)
 	}
 	var n int
-	err := tx.QueryRow(ctx, `SELECT count(*) FROM appointments WHERE lower(email) = lower($1) AND starts_at > $2
+	err := tx.QueryRow(ctx, `SELECT count(*) FROM appointments WHERE email_canonical(email) = email_canonical($1) AND starts_at > $2
 		AND status IN `+activeStatuses, email, now).Scan(&n)
 	if err != nil {
 		return fmt.Errorf("count active appointments: %w", err)

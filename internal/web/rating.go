@@ -5,9 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/go-chi/chi/v5"
 
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/templates"
@@ -58,9 +61,34 @@ func (f *ratingForm) Validate() {
 	if utf8.RuneCountInString(f.Comment) > 200 {
 		f.Errors["comment"] = "Il commento può avere al massimo 200 caratteri."
 	}
-	if !strings.HasPrefix(f.Page, "/") || len(f.Page) > 200 {
-		f.Page = "/"
+}
+
+// sitePage returns p when it is a page of this site, else "/": the
+// rating's thank-you page links back to it, so it must never lead to
+// another host. p must be a plain path (no scheme, host, query or
+// fragment) starting with a single "/" (not "//" nor "/\", which
+// browsers read as another host), without backslashes or control
+// characters (browsers drop TAB and newlines, turning "/\t/x" into
+// "//x"), at most 200 bytes, and a GET route of the router serving r.
+func sitePage(r *http.Request, p string) string {
+	const home = "/"
+	if p == "" || len(p) > 200 || p[0] != '/' || strings.HasPrefix(p, "//") || strings.ContainsAny(p, `\?#`) {
+		return home
 	}
+	for _, c := range p {
+		if c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == utf8.RuneError {
+			return home
+		}
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return home
+	}
+	rctx := chi.RouteContext(r.Context())
+	if rctx == nil || rctx.Routes == nil || !rctx.Routes.Match(chi.NewRouteContext(), http.MethodGet, u.EscapedPath()) {
+		return home
+	}
+	return p
 }
 
 func contains(list []string, v string) bool {
@@ -88,6 +116,7 @@ func (s *Server) ratingRef(page string, stars int) string {
 func (s *Server) ratingSubmit(w http.ResponseWriter, r *http.Request) {
 	f := parseRatingForm(r)
 	f.Validate()
+	f.Page = sitePage(r, f.Page)
 	p := s.page(w, r, "Valuta questa pagina", home, templates.Crumb{Label: "Valuta questa pagina"})
 	rf := templates.RatingForm{Question: "Quanto sono chiare le informazioni su questa pagina?", Page: f.Page,
 		Stars: f.Stars, Answer: f.Answer, Comment: f.Comment, Errors: f.Errors}

@@ -80,3 +80,49 @@ func TestRating_InvalidStars_422WithMessage(t *testing.T) {
 		t.Fatalf("invalid ratings stored: %d", n)
 	}
 }
+
+func TestRating_BackLink_OnlyToAPageOfThisSite(t *testing.T) {
+	e := newTestEnv(t)
+	tok := e.csrf("/")
+	backRE := regexp.MustCompile(`<a href="([^"]*)">Torna alla pagina che stavi leggendo</a>`)
+	for _, tt := range []struct{ page, want string }{
+		{"/servizi/ufficio-della-cittadinanza", "/servizi/ufficio-della-cittadinanza"},
+		{"/comuni", "/comuni"},
+		{"//evil.example/x", "/"},
+		{`/\evil.example`, "/"},
+		{"/\t/evil.example", "/"},
+		{"/\n/evil.example", "/"},
+		{"https://evil.example", "/"},
+		{"https://evil.example/servizi", "/"},
+		{"evil.example", "/"},
+		{"javascript:alert(1)", "/"},
+		{"/%2F%2Fevil.example", "/"},
+		{"/comuni?x=//evil.example", "/"},
+		{"/pagina-che-non-esiste", "/"},
+		{"/prenota/conferma", "/"}, // a POST-only route is not a page
+	} {
+		t.Run(tt.page, func(t *testing.T) {
+			resp, body := e.post("/valutazione", url.Values{"csrf_token": {tok}, "page": {tt.page}, "stars": {"4"}, "comment": {"Chiara"}})
+			if resp.StatusCode != 200 || !strings.Contains(body, "Grazie") {
+				t.Fatalf("status %d", resp.StatusCode)
+			}
+			m := backRE.FindStringSubmatch(body)
+			if m == nil {
+				t.Fatal("no back link on the thank-you page")
+			}
+			if m[1] != tt.want {
+				t.Errorf("back link %q, want %q", m[1], tt.want)
+			}
+			if strings.Contains(body, "evil.example") {
+				t.Error("the foreign host appears on the page")
+			}
+			var stored string
+			if err := e.Store.Pool().QueryRow(context.Background(), `SELECT page_path FROM page_ratings ORDER BY id DESC LIMIT 1`).Scan(&stored); err != nil {
+				t.Fatal(err)
+			}
+			if stored != tt.want {
+				t.Errorf("stored page %q, want %q", stored, tt.want)
+			}
+		})
+	}
+}

@@ -51,6 +51,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 
 // serverError logs err (never request data) and shows a safe page.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if s.clientGone(r, err) {
+		return
+	}
 	if err != nil {
 		s.log.Error("server error", "request_id", middleware.GetReqID(r.Context()), "method", r.Method, "path", routePattern(r), "err", err)
 	}

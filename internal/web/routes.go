@@ -18,6 +18,7 @@ func (s *Server) Handler() http.Handler {
 	r.Use(securityHeaders)
 	r.Use(limitBody)
 	r.Use(crossOrigin)
+	r.Use(s.cleanInput) // bad bytes in path, query, form: 400/422 (input.go)
 
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {

@@ -7,9 +7,11 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
+	"github.com/udc-umbria/portal/internal/auth"
 	"github.com/udc-umbria/portal/internal/config"
 	"github.com/udc-umbria/portal/internal/notify"
 	"github.com/udc-umbria/portal/internal/store"
@@ -33,6 +35,8 @@ type Server struct {
 	offices *officeCache
 	// notifier writes the calendar files the pages offer for download.
 	notifier *notify.Notifier
+	// passwords bounds the argon2id computations running at once.
+	passwords *auth.PasswordGate
 }
 
 // Options are the inputs to New.
@@ -58,7 +62,14 @@ type Options struct {
 	// Notifier writes the calendar files of the pages; nil means
 	// notify.New(Config.BaseURL).
 	Notifier *notify.Notifier
+	// PasswordGate bounds the password hashes computed at once; nil
+	// means one per CPU, each request waiting at most passwordWait.
+	PasswordGate *auth.PasswordGate
 }
+
+// passwordWait is how long a login waits for a free password check
+// before it is answered 429 "riprova tra poco".
+const passwordWait = 2 * time.Second
 
 // New builds a Server. It loads the shared CSRF secret from the store.
 func New(ctx context.Context, o Options) (*Server, error) {
@@ -90,6 +101,10 @@ func New(ctx context.Context, o Options) (*Server, error) {
 	}
 	s.sessions.ErrorFunc = s.serverError
 	s.notifier = notifier
+	s.passwords = o.PasswordGate
+	if s.passwords == nil {
+		s.passwords = auth.NewPasswordGate(runtime.NumCPU(), passwordWait)
+	}
 	s.offices = newOfficeCache(o.Store, cmp.Or(o.OfficeCacheTTL, defaultOfficeCacheTTL), o.Logger)
 	return s, nil
 }

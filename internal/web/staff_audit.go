@@ -25,6 +25,8 @@ var auditActionLabels = map[string]string{
 	"logout":       "Uscita",
 	"totp_enable":  "Attivazione della verifica in due passaggi",
 	"totp_disable": "Disattivazione della verifica in due passaggi",
+	// Written by the portal itself (staff_login.go, store.BeginLoginAttempt).
+	"login_ceiling": "Troppi accessi falliti su un account da più client: accesso bloccato per 15 minuti",
 	// Offices (staff_office_*.go).
 	"office_hours":           "Modifica degli orari settimanali",
 	"closure_add":            "Aggiunta di una chiusura",
@@ -139,6 +141,9 @@ func (s *Server) staffAudit(w http.ResponseWriter, r *http.Request) {
 				Entity: auditLabel(auditEntityLabels, e.Entity), Before: e.Before, After: e.After, User: "Riga di comando"}
 			if e.EntityID != 0 {
 				row.Entity += " n. " + strconv.FormatInt(e.EntityID, 10)
+			}
+			if e.Action == "login_ceiling" {
+				row.User = "Il portale (controllo degli accessi)"
 			}
 			if e.UserID != 0 {
 				row.User = e.UserName + " (" + e.UserEmail + ")"
