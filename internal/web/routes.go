@@ -43,7 +43,6 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/note-legali", s.legalNotesPage)
 		r.Get("/dichiarazione-di-accessibilita", s.accessibilityPage)
 		r.Get("/domande-frequenti", s.faqPage)
-		r.Get("/segnala-disservizio", s.reportPage)
 
 		// Offices: find the office of a Comune, its hours, open data.
 		r.Get("/comuni", s.comuniList)
@@ -53,6 +52,13 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/opendata/uffici.json", s.openDataJSON)
 		r.Get("/opendata/uffici.csv", s.openDataCSV)
 	})
+
+	// Reports of a problem (report.go): a public form without a
+	// per-visitor token, guarded by CrossOriginProtection (above), a
+	// honeypot and a limit per address.
+	r.Get("/segnala-disservizio", s.reportForm)
+	r.Post("/segnala-disservizio", s.reportSubmit)
+	r.Get("/segnala-disservizio/inviata", s.reportDone)
 
 	// Appointment booking: the wizard (state in a draft keyed by the
 	// udc_prenotazione cookie) and the citizen's personal link.
