@@ -150,6 +150,17 @@ func (s *Server) Handler() http.Handler {
 					})
 				})
 
+				// Reports of a problem (staff_reports.go) and statistics
+				// (staff_stats*.go): every role, each seeing its own share
+				// (reportScope, statsScope); a report or an office outside
+				// it is 404.
+				r.Get("/segnalazioni", s.staffReports)
+				r.Route("/segnalazioni/{reportID}", func(r chi.Router) {
+					r.Use(s.loadStaffReport)
+					r.Get("/", s.staffReport)
+					r.Post("/", s.staffReportUpdate)
+				})
+
 				// Service sheets and FAQ: administrators and editors (others
 				// 403, as for the administrators' pages).
 				r.Group(func(r chi.Router) {
