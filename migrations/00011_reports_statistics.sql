@@ -42,16 +42,17 @@ CREATE INDEX reports_erase_idx ON reports (updated_at) WHERE erased_at IS NULL;
 ALTER TABLE appointments ADD COLUMN cancelled_by text
     CHECK (cancelled_by IN ('cittadino', 'ufficio'));
 
--- Appointments booked by staff on the citizen's behalf (phone, desk). The
--- phone bookings feature (migration 00010) defines it; IF NOT EXISTS lets
--- the statistics rely on it whichever migration ran first.
-ALTER TABLE appointments ADD COLUMN IF NOT EXISTS booked_by_staff boolean NOT NULL DEFAULT false;
+-- The account that booked an appointment on the citizen's behalf (phone,
+-- desk), NULL when the citizen booked online. Migration 00010 (bookings
+-- taken by staff) defines it; IF NOT EXISTS lets the statistics count it
+-- whatever order the two were written in.
+ALTER TABLE appointments ADD COLUMN IF NOT EXISTS booked_by_staff_id bigint REFERENCES staff_users (id);
 
 -- The statistics read a period of appointment starts over many offices:
 -- this index covers every column they aggregate, so a year of 25 offices
 -- is read from the index alone.
 CREATE INDEX appointments_stats_idx ON appointments (starts_at, office_id)
-    INCLUDE (professional, status, created_at, cancelled_by, booked_by_staff);
+    INCLUDE (professional, status, created_at, cancelled_by, booked_by_staff_id);
 
 -- Page ratings of a period, grouped by page.
 CREATE INDEX page_ratings_created_idx ON page_ratings (created_at) INCLUDE (page_path, stars, answer);
