@@ -115,6 +115,20 @@ func (s *Store) WeeklyAppointmentStats(ctx context.Context, f StatsFilter) ([]We
 	return out, nil
 }
 
+// PeriodAppointmentStats counts the appointments of f as a whole: the
+// waits are computed over all of them.
+func (s *Store) PeriodAppointmentStats(ctx context.Context, f StatsFilter) (AppointmentCounts, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+statsAggregates+` FROM appointments a WHERE `+statsWhere, f.args()...)
+	if err != nil {
+		return AppointmentCounts{}, fmt.Errorf("store: period statistics: %w", err)
+	}
+	c, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[AppointmentCounts])
+	if err != nil {
+		return AppointmentCounts{}, fmt.Errorf("store: period statistics: %w", err)
+	}
+	return c, nil
+}
+
 // OfficeAppointmentStats counts the appointments of f by office and
 // professional, by office id and professional.
 func (s *Store) OfficeAppointmentStats(ctx context.Context, f StatsFilter) ([]OfficeStats, error) {

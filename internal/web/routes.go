@@ -160,6 +160,8 @@ func (s *Server) Handler() http.Handler {
 					r.Get("/", s.staffReport)
 					r.Post("/", s.staffReportUpdate)
 				})
+				r.Get("/statistiche", s.staffStats)
+				r.Get("/statistiche/{tabella}.csv", s.staffStatsExport)
 
 				// Service sheets and FAQ: administrators and editors (others
 				// 403, as for the administrators' pages).
