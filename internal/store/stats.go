@@ -349,10 +349,14 @@ func (s *Store) TakenSeatsOf(ctx context.Context, officeIDs []int64, from, to ti
 
 // sortAnswers puts the most chosen answers first.
 func sortAnswers(a []AnswerCount) {
-	slices.SortFunc(a, func(x, y AnswerCount) int { return cmp.Or(cmp.Compare(y.Count, x.Count), cmp.Compare(x.Answer, y.Answer)) })
+	slices.SortFunc(a, func(x, y AnswerCount) int {
+		return cmp.Or(cmp.Compare(y.Count, x.Count), cmp.Compare(x.Answer, y.Answer))
+	})
 }
 
 // sortPages puts the most rated pages first.
 func sortPages(p []PageRatingStats) {
-	slices.SortFunc(p, func(x, y PageRatingStats) int { return cmp.Or(cmp.Compare(y.Count, x.Count), cmp.Compare(x.PagePath, y.PagePath)) })
+	slices.SortFunc(p, func(x, y PageRatingStats) int {
+		return cmp.Or(cmp.Compare(y.Count, x.Count), cmp.Compare(x.PagePath, y.PagePath))
+	})
 }
