@@ -48,17 +48,15 @@ ALTER TABLE appointments ADD COLUMN cancelled_by text
 -- whatever order the two were written in.
 ALTER TABLE appointments ADD COLUMN IF NOT EXISTS booked_by_staff_id bigint REFERENCES staff_users (id);
 
--- The statistics read a period of appointment starts over many offices:
--- this index covers every column they aggregate, so a year of 25 offices
--- is read from the index alone.
-CREATE INDEX appointments_stats_idx ON appointments (starts_at, office_id)
-    INCLUDE (professional, status, created_at, cancelled_by, booked_by_staff_id);
+-- The statistics read the appointments of a period and of some offices
+-- through appointments_office_starts_idx (office_id, starts_at): with a
+-- year of 25 offices the planner prefers it, as a bitmap scan, to a
+-- covering index on (starts_at) that every booking would have to update.
 
 -- Page ratings of a period, grouped by page.
 CREATE INDEX page_ratings_created_idx ON page_ratings (created_at) INCLUDE (page_path, stars, answer);
 
 -- +goose Down
 DROP INDEX page_ratings_created_idx;
-DROP INDEX appointments_stats_idx;
 ALTER TABLE appointments DROP COLUMN cancelled_by;
 DROP TABLE reports;

@@ -70,7 +70,9 @@ type OfficeStats struct {
 }
 
 // statsAggregates are the SELECT list of AppointmentCounts over the rows
-// of appointments a.
+// of statsRows. The two percentiles come from one aggregate call, written
+// twice: PostgreSQL computes identical aggregates once, so one sort gives
+// both.
 const statsAggregates = `count(*) AS booked,
 	count(*) FILTER (WHERE a.booked_by_staff_id IS NOT NULL) AS by_staff,
 	count(*) FILTER (WHERE a.status = 'annullato' AND a.cancelled_by = 'cittadino') AS cancelled_citizen,
@@ -80,11 +82,16 @@ const statsAggregates = `count(*) AS booked,
 	count(*) FILTER (WHERE a.status = 'svolto') AS done,
 	count(*) FILTER (WHERE a.status = 'richiesta') AS requested,
 	count(*) FILTER (WHERE a.status = 'confermato') AS confirmed,
-	percentile_cont(0.5) WITHIN GROUP (ORDER BY (a.starts_at AT TIME ZONE 'Europe/Rome')::date - (a.created_at AT TIME ZONE 'Europe/Rome')::date) AS wait_median,
-	percentile_cont(0.9) WITHIN GROUP (ORDER BY (a.starts_at AT TIME ZONE 'Europe/Rome')::date - (a.created_at AT TIME ZONE 'Europe/Rome')::date) AS wait_p90`
+	(percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY a.wait))[1] AS wait_median,
+	(percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY a.wait))[2] AS wait_p90`
 
-// statsWhere is the condition of a StatsFilter on a, with arguments $1–$4.
-const statsWhere = `a.starts_at >= $1 AND a.starts_at < $2 AND a.office_id = ANY($3::bigint[]) AND ($4 = '' OR a.professional = $4)`
+// statsRows are the appointments of a StatsFilter (arguments $1–$4) with
+// the Monday of their week and their wait in days, both in Europe/Rome,
+// each converted once.
+const statsRows = `(SELECT x.office_id, x.professional, x.status, x.cancelled_by, x.booked_by_staff_id,
+		date_trunc('week', l.starts)::date AS week, l.starts::date - (x.created_at AT TIME ZONE 'Europe/Rome')::date AS wait
+	FROM appointments x, LATERAL (SELECT x.starts_at AT TIME ZONE 'Europe/Rome' AS starts) l
+	WHERE x.starts_at >= $1 AND x.starts_at < $2 AND x.office_id = ANY($3::bigint[]) AND ($4 = '' OR x.professional = $4)) a`
 
 func (f StatsFilter) args() []any {
 	ids := f.OfficeIDs
@@ -94,54 +101,59 @@ func (f StatsFilter) args() []any {
 	return []any{f.From, f.To, ids, string(f.Professional)}
 }
 
+// statsWorkMem lets the sorts of a year of appointments of every office
+// stay in memory (the default 4 MB spills them to disk).
+const statsWorkMem = "16MB"
+
+// queryStats runs a statistics query in a read-only transaction with
+// statsWorkMem and collects its rows by column name.
+func queryStats[T any](ctx context.Context, s *Store, what, sql string, args []any) ([]T, error) {
+	var out []T
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT set_config('work_mem', $1, true)`, statsWorkMem); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, sql, args...)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, pgx.RowToStructByName[T])
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: %w", what, err)
+	}
+	return out, nil
+}
+
 // WeeklyAppointmentStats counts the appointments of f week by week
 // (Monday to Sunday, Europe/Rome, by the day of the appointment), oldest
 // first; weeks without appointments are absent.
 func (s *Store) WeeklyAppointmentStats(ctx context.Context, f StatsFilter) ([]WeekStats, error) {
-	rows, err := s.pool.Query(ctx, `SELECT date_trunc('week', a.starts_at AT TIME ZONE 'Europe/Rome')::date AS week, `+
-		statsAggregates+` FROM appointments a WHERE `+statsWhere+` GROUP BY 1 ORDER BY 1`, f.args()...)
-	if err != nil {
-		return nil, fmt.Errorf("store: weekly statistics: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[WeekStats])
-	if err != nil {
-		return nil, fmt.Errorf("store: weekly statistics: %w", err)
-	}
+	out, err := queryStats[WeekStats](ctx, s, "weekly statistics", `SELECT a.week, `+statsAggregates+` FROM `+statsRows+` GROUP BY 1 ORDER BY 1`, f.args())
 	for i := range out {
 		// A date comes back as midnight UTC: make it the Monday in Rome.
 		y, m, d := out[i].Week.Date()
 		out[i].Week = time.Date(y, m, d, 0, 0, 0, 0, hours.Rome())
 	}
-	return out, nil
+	return out, err
 }
 
 // PeriodAppointmentStats counts the appointments of f as a whole: the
 // waits are computed over all of them.
 func (s *Store) PeriodAppointmentStats(ctx context.Context, f StatsFilter) (AppointmentCounts, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+statsAggregates+` FROM appointments a WHERE `+statsWhere, f.args()...)
+	out, err := queryStats[AppointmentCounts](ctx, s, "period statistics", `SELECT `+statsAggregates+` FROM `+statsRows, f.args())
 	if err != nil {
-		return AppointmentCounts{}, fmt.Errorf("store: period statistics: %w", err)
+		return AppointmentCounts{}, err
 	}
-	c, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[AppointmentCounts])
-	if err != nil {
-		return AppointmentCounts{}, fmt.Errorf("store: period statistics: %w", err)
-	}
-	return c, nil
+	return out[0], nil
 }
 
 // OfficeAppointmentStats counts the appointments of f by office and
 // professional, by office id and professional.
 func (s *Store) OfficeAppointmentStats(ctx context.Context, f StatsFilter) ([]OfficeStats, error) {
-	rows, err := s.pool.Query(ctx, `SELECT a.office_id, a.professional, `+statsAggregates+
-		` FROM appointments a WHERE `+statsWhere+` GROUP BY 1, 2 ORDER BY 1, 2`, f.args()...)
-	if err != nil {
-		return nil, fmt.Errorf("store: office statistics: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByName[OfficeStats])
-	if err != nil {
-		return nil, fmt.Errorf("store: office statistics: %w", err)
-	}
-	return out, nil
+	return queryStats[OfficeStats](ctx, s, "office statistics", `SELECT a.office_id, a.professional, `+statsAggregates+
+		` FROM `+statsRows+` GROUP BY 1, 2 ORDER BY 1, 2`, f.args())
 }
 
 // PendingStats are the requests of one office and professional still
