@@ -57,15 +57,15 @@ type AppointmentCounts struct {
 // WeekStats are the counts of the appointments of one week.
 type WeekStats struct {
 	// Week is the Monday (Europe/Rome) of the week of the appointments.
-	Week time.Time `db:"week"`
+	Week time.Time
 	AppointmentCounts
 }
 
 // OfficeStats are the counts of one office's appointments with one kind
 // of professional.
 type OfficeStats struct {
-	OfficeID     int64                `db:"office_id"`
-	Professional booking.Professional `db:"professional"`
+	OfficeID     int64
+	Professional booking.Professional
 	AppointmentCounts
 }
 
@@ -86,11 +86,11 @@ const statsAggregates = `count(*) AS booked,
 	(percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY a.wait))[2] AS wait_p90`
 
 // statsRows are the appointments of a StatsFilter (arguments $1–$4) with
-// the Monday of their week and their wait in days, both in Europe/Rome,
-// each converted once.
+// the Monday of their week and their wait in days, from the days stored
+// in Europe/Rome (starts_on, booked_on: migration 00011).
 const statsRows = `(SELECT x.office_id, x.professional, x.status, x.cancelled_by, x.booked_by_staff_id,
-		date_trunc('week', l.starts)::date AS week, l.starts::date - (x.created_at AT TIME ZONE 'Europe/Rome')::date AS wait
-	FROM appointments x, LATERAL (SELECT x.starts_at AT TIME ZONE 'Europe/Rome' AS starts) l
+		x.starts_on - (extract(isodow FROM x.starts_on)::int - 1) AS week, x.starts_on - x.booked_on AS wait
+	FROM appointments x
 	WHERE x.starts_at >= $1 AND x.starts_at < $2 AND x.office_id = ANY($3::bigint[]) AND ($4 = '' OR x.professional = $4)) a`
 
 func (f StatsFilter) args() []any {
@@ -126,34 +126,56 @@ func queryStats[T any](ctx context.Context, s *Store, what, sql string, args []a
 	return out, nil
 }
 
-// WeeklyAppointmentStats counts the appointments of f week by week
-// (Monday to Sunday, Europe/Rome, by the day of the appointment), oldest
-// first; weeks without appointments are absent.
-func (s *Store) WeeklyAppointmentStats(ctx context.Context, f StatsFilter) ([]WeekStats, error) {
-	out, err := queryStats[WeekStats](ctx, s, "weekly statistics", `SELECT a.week, `+statsAggregates+` FROM `+statsRows+` GROUP BY 1 ORDER BY 1`, f.args())
-	for i := range out {
-		// A date comes back as midnight UTC: make it the Monday in Rome.
-		y, m, d := out[i].Week.Date()
-		out[i].Week = time.Date(y, m, d, 0, 0, 0, 0, hours.Rome())
-	}
-	return out, err
+// AppointmentStats are the counts of the appointments of a StatsFilter
+// three ways.
+type AppointmentStats struct {
+	// Weeks are week by week (Monday to Sunday, Europe/Rome, by the day of
+	// the appointment), oldest first; weeks without appointments are
+	// absent.
+	Weeks []WeekStats
+	// Offices are by office and professional, by office id.
+	Offices []OfficeStats
+	// Period is the whole filter as one: its waits are computed over every
+	// appointment (not from the weeks' medians).
+	Period AppointmentCounts
 }
 
-// PeriodAppointmentStats counts the appointments of f as a whole: the
-// waits are computed over all of them.
-func (s *Store) PeriodAppointmentStats(ctx context.Context, f StatsFilter) (AppointmentCounts, error) {
-	out, err := queryStats[AppointmentCounts](ctx, s, "period statistics", `SELECT `+statsAggregates+` FROM `+statsRows, f.args())
+// statsGroup is one row of the grouping sets of AppointmentStats; g tells
+// which set (GROUPING(): 3 the weeks, 4 the offices, 7 the whole).
+type statsGroup struct {
+	G            int        `db:"g"`
+	Week         *time.Time `db:"week"`
+	OfficeID     *int64     `db:"office_id"`
+	Professional *string    `db:"professional"`
+	AppointmentCounts
+}
+
+// AppointmentStats counts the appointments of f by week, by office and
+// professional, and as a whole, in one pass over them (GROUPING SETS).
+func (s *Store) AppointmentStats(ctx context.Context, f StatsFilter) (AppointmentStats, error) {
+	rows, err := queryStats[statsGroup](ctx, s, "appointment statistics", `SELECT
+			GROUPING(a.week, a.office_id, a.professional) AS g, a.week, a.office_id, a.professional, `+statsAggregates+`
+		FROM `+statsRows+`
+		GROUP BY GROUPING SETS ((a.week), (a.office_id, a.professional), ())
+		ORDER BY g, a.week, a.office_id, a.professional`, f.args())
 	if err != nil {
-		return AppointmentCounts{}, err
+		return AppointmentStats{}, err
 	}
-	return out[0], nil
-}
-
-// OfficeAppointmentStats counts the appointments of f by office and
-// professional, by office id and professional.
-func (s *Store) OfficeAppointmentStats(ctx context.Context, f StatsFilter) ([]OfficeStats, error) {
-	return queryStats[OfficeStats](ctx, s, "office statistics", `SELECT a.office_id, a.professional, `+statsAggregates+
-		` FROM `+statsRows+` GROUP BY 1, 2 ORDER BY 1, 2`, f.args())
+	var out AppointmentStats
+	for _, r := range rows {
+		switch {
+		case r.Week != nil:
+			// A date comes back as midnight UTC: make it the Monday in Rome.
+			y, m, d := r.Week.Date()
+			out.Weeks = append(out.Weeks, WeekStats{Week: time.Date(y, m, d, 0, 0, 0, 0, hours.Rome()), AppointmentCounts: r.AppointmentCounts})
+		case r.OfficeID != nil && r.Professional != nil:
+			out.Offices = append(out.Offices, OfficeStats{OfficeID: *r.OfficeID, Professional: booking.Professional(*r.Professional),
+				AppointmentCounts: r.AppointmentCounts})
+		default:
+			out.Period = r.AppointmentCounts
+		}
+	}
+	return out, nil
 }
 
 // PendingStats are the requests of one office and professional still

@@ -89,10 +89,11 @@ func TestStats_OutcomesByWeekAndByOffice_WaitPercentiles(t *testing.T) {
 	)
 	filter := store.StatsFilter{OfficeIDs: []int64{f.office, f.other}, From: day(2026, 3, 2, 0), To: day(2026, 3, 16, 0)}
 
-	weeks, err := f.st.WeeklyAppointmentStats(ctx, filter)
+	all, err := f.st.AppointmentStats(ctx, filter)
 	if err != nil {
 		t.Fatal(err)
 	}
+	weeks := all.Weeks
 	want := []store.WeekStats{
 		{Week: day(2026, 3, 2, 0), AppointmentCounts: store.AppointmentCounts{Booked: 5, ByStaff: 1, CancelledByCitizen: 1,
 			CancelledByOffice: 1, Declined: 1, NoShow: 1, Done: 1, WaitMedian: ptr(3), WaitP90: ptr(7.6)}},
@@ -109,10 +110,13 @@ func TestStats_OutcomesByWeekAndByOffice_WaitPercentiles(t *testing.T) {
 		}
 	}
 
-	offices, err := f.st.OfficeAppointmentStats(ctx, filter)
-	if err != nil {
-		t.Fatal(err)
+	// The whole period: waits 1, 2, 3, 4, 10, 5, 7, 7.
+	if p := all.Period; p.Booked != 8 || p.CancelledByOffice != 2 || !sameCounts(p, store.AppointmentCounts{Booked: 8, ByStaff: 2,
+		CancelledByCitizen: 1, CancelledByOffice: 2, Declined: 1, NoShow: 1, Done: 1, Requested: 1, Confirmed: 1,
+		WaitMedian: ptr(4.5), WaitP90: ptr(7.9)}) {
+		t.Errorf("period %s", counts(p))
 	}
+	offices := all.Offices
 	if len(offices) != 3 || offices[0].OfficeID != f.office || offices[0].Professional != booking.AssistenteSociale ||
 		offices[0].Booked != 4 || *offices[0].WaitMedian != 2.5 || offices[1].Professional != booking.Educatore || offices[1].Declined != 1 ||
 		offices[2].OfficeID != f.other || offices[2].Booked != 3 {
@@ -121,13 +125,14 @@ func TestStats_OutcomesByWeekAndByOffice_WaitPercentiles(t *testing.T) {
 
 	// One office, one professional.
 	filter.OfficeIDs, filter.Professional = []int64{f.office}, booking.Educatore
-	weeks, err = f.st.WeeklyAppointmentStats(ctx, filter)
-	if err != nil || len(weeks) != 1 || weeks[0].Booked != 1 || weeks[0].Declined != 1 {
-		t.Fatalf("filtered: %+v %v", weeks, err)
+	all, err = f.st.AppointmentStats(ctx, filter)
+	if err != nil || len(all.Weeks) != 1 || all.Weeks[0].Booked != 1 || all.Weeks[0].Declined != 1 || len(all.Offices) != 1 {
+		t.Fatalf("filtered: %+v %v", all, err)
 	}
 	// No office: nothing.
-	if weeks, err := f.st.WeeklyAppointmentStats(ctx, store.StatsFilter{From: filter.From, To: filter.To}); err != nil || len(weeks) != 0 {
-		t.Fatalf("no office: %+v %v", weeks, err)
+	if all, err := f.st.AppointmentStats(ctx, store.StatsFilter{From: filter.From, To: filter.To}); err != nil || len(all.Weeks) != 0 ||
+		len(all.Offices) != 0 || all.Period.Booked != 0 || all.Period.WaitMedian != nil {
+		t.Fatalf("no office: %+v %v", all, err)
 	}
 }
 
@@ -171,7 +176,8 @@ func TestStats_CancellationsThroughTheRealPaths_CountedByWho(t *testing.T) {
 		To: booking.StatusCancelled, Reason: "Operatore assente", Now: t0}); err != nil {
 		t.Fatal(err)
 	}
-	weeks, err := f.st.WeeklyAppointmentStats(ctx, store.StatsFilter{OfficeIDs: []int64{f.office}, From: t0, To: t0.AddDate(0, 0, 7)})
+	all, err := f.st.AppointmentStats(ctx, store.StatsFilter{OfficeIDs: []int64{f.office}, From: t0, To: t0.AddDate(0, 0, 7)})
+	weeks := all.Weeks
 	if err != nil || len(weeks) != 1 || weeks[0].CancelledByCitizen != 1 || weeks[0].CancelledByOffice != 1 || weeks[0].Booked != 2 {
 		t.Fatalf("%+v %v", weeks, err)
 	}
@@ -193,27 +199,18 @@ func TestStats_SurviveTheRetentionErasure(t *testing.T) {
 		statsAppt{office: f.office, start: w.AddDate(0, 0, 2), bookedDaysBefore: 2, status: booking.StatusNoShow},
 	)
 	filter := store.StatsFilter{OfficeIDs: []int64{f.office}, From: day(2025, 6, 1, 0), To: day(2025, 7, 1, 0)}
-	before, err := f.st.WeeklyAppointmentStats(ctx, filter)
-	if err != nil {
-		t.Fatal(err)
-	}
-	beforeOffices, err := f.st.OfficeAppointmentStats(ctx, filter)
+	before, err := f.st.AppointmentStats(ctx, filter)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n, err := f.st.ErasePersonalData(ctx, day(2026, 1, 1, 0)); err != nil || n != 3 {
 		t.Fatalf("erased %d %v", n, err)
 	}
-	after, err := f.st.WeeklyAppointmentStats(ctx, filter)
+	after, err := f.st.AppointmentStats(ctx, filter)
 	if err != nil {
 		t.Fatal(err)
 	}
-	afterOffices, err := f.st.OfficeAppointmentStats(ctx, filter)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(before, after) || !reflect.DeepEqual(beforeOffices, afterOffices) || len(after) != 1 ||
-		after[0].ByStaff != 1 || after[0].CancelledByCitizen != 1 {
+	if !reflect.DeepEqual(before, after) || len(after.Weeks) != 1 || after.Weeks[0].ByStaff != 1 || after.Weeks[0].CancelledByCitizen != 1 {
 		t.Fatalf("before %+v\nafter %+v", before, after)
 	}
 }

@@ -239,21 +239,16 @@ func (s *Server) loadStats(ctx context.Context, req statsRequest) (statsData, er
 	now := s.now()
 	if req.appointments {
 		f := req.filter()
-		weekly, err := s.store.WeeklyAppointmentStats(ctx, f)
+		all, err := s.store.AppointmentStats(ctx, f)
 		if err != nil {
 			return d, err
 		}
-		d.weekly = allWeeks(req.FromDate, req.ToDate, weekly)
+		d.weekly = allWeeks(req.FromDate, req.ToDate, all.Weeks)
 		d.weeks = weekRows(d.weekly)
-		byOffice, err := s.store.OfficeAppointmentStats(ctx, f)
-		if err != nil {
-			return d, err
-		}
-		// The period as one row: the waits are computed over every
+		byOffice := all.Offices
+		// The period as one row: its waits are computed over every
 		// appointment (a median of the weeks' medians would be wrong).
-		if d.period, err = s.store.PeriodAppointmentStats(ctx, f); err != nil {
-			return d, err
-		}
+		d.period = all.Period
 		d.total = templates.StatsWeekRow{Week: "Totale", Counts: countsOf(d.period), WaitMedian: days(d.period.WaitMedian), WaitP90: days(d.period.WaitP90)}
 		free, err := s.firstFreeSlots(ctx, req, now)
 		if err != nil {
