@@ -843,7 +843,7 @@ func countHeaders() templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 60, "<th scope=\"col\" class=\"text-end\">Prenotati</th><th scope=\"col\" class=\"text-end\">Presi dal personale</th><th scope=\"col\" class=\"text-end\">Svolti</th><th scope=\"col\" class=\"text-end\">Assenti</th><th scope=\"col\" class=\"text-end\">Annullati dal cittadino</th><th scope=\"col\" class=\"text-end\">Annullati dall'ufficio</th><th scope=\"col\" class=\"text-end\">Non accettati</th><th scope=\"col\" class=\"text-end\">In programma o da confermare</th>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 60, "<th scope=\"col\" class=\"text-end\">Prenotati</th><th scope=\"col\" class=\"text-end\">Presi dal personale</th><th scope=\"col\" class=\"text-end\">Svolti</th><th scope=\"col\" class=\"text-end\">Assenti</th><th scope=\"col\" class=\"text-end\">Annullati dal cittadino</th><th scope=\"col\" class=\"text-end\">Annullati dall'ufficio</th><th scope=\"col\" class=\"text-end\">Non accettati</th><th scope=\"col\" class=\"text-end\">Confermati o da confermare</th>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -999,7 +999,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					if v.Appointments {
-						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 75, "<section class=\"mt-5\" aria-labelledby=\"settimane-title\"><h2 id=\"settimane-title\" class=\"title-xxlarge\">Appuntamenti per settimana</h2><p>Gli appuntamenti sono contati nella settimana in cui si svolgono (o si sarebbero svolti), qualunque sia stato il loro esito.</p>")
+						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 75, "<section class=\"mt-5\" aria-labelledby=\"settimane-title\"><h2 id=\"settimane-title\" class=\"title-xxlarge\">Appuntamenti per settimana</h2><p>Gli appuntamenti sono contati nella settimana in cui si svolgono (o si sarebbero svolti), qualunque sia stato il loro esito. «Confermati o da confermare» sono quelli ancora in programma e quelli passati di cui l'ufficio non ha segnato l'esito.</p>")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
@@ -1019,7 +1019,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 								}()
 							}
 							ctx = templ.InitializeContext(ctx)
-							templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 76, "<table class=\"table table-sm\"><caption>Appuntamenti per settimana ed esito</caption> <thead><tr><th scope=\"col\">Settimana</th>")
+							templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 76, "<table class=\"table table-sm\"><caption>Appuntamenti per settimana ed esito</caption> <thead><tr><th scope=\"col\">Settimana dal lunedì</th>")
 							if templ_7745c5c3_Err != nil {
 								return templ_7745c5c3_Err
 							}
@@ -1039,7 +1039,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 								var templ_7745c5c3_Var56 string
 								templ_7745c5c3_Var56, templ_7745c5c3_Err = templruntime.NewAttributeExpression(w.WeekISO).Resolve(ctx)
 								if templ_7745c5c3_Err != nil {
-									return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 215, Col: 53}
+									return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 218, Col: 53}
 								}
 								_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var56)
 								if templ_7745c5c3_Err != nil {
@@ -1052,7 +1052,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 								var templ_7745c5c3_Var57 string
 								templ_7745c5c3_Var57, templ_7745c5c3_Err = templ.JoinStringErrs(w.Week)
 								if templ_7745c5c3_Err != nil {
-									return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 215, Col: 64}
+									return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 218, Col: 64}
 								}
 								_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var57))
 								if templ_7745c5c3_Err != nil {
@@ -1100,7 +1100,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 						var templ_7745c5c3_Var58 string
 						templ_7745c5c3_Var58, templ_7745c5c3_Err = templ.JoinStringErrs(v.Total.WaitMedian)
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 235, Col: 48}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 238, Col: 48}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var58))
 						if templ_7745c5c3_Err != nil {
@@ -1113,7 +1113,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 						var templ_7745c5c3_Var59 string
 						templ_7745c5c3_Var59, templ_7745c5c3_Err = templ.JoinStringErrs(v.Total.WaitP90)
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 235, Col: 85}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 238, Col: 85}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var59))
 						if templ_7745c5c3_Err != nil {
@@ -1139,7 +1139,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 								}()
 							}
 							ctx = templ.InitializeContext(ctx)
-							templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 87, "<table class=\"table table-sm\"><caption>Tempi di attesa per settimana, in giorni</caption> <thead><tr><th scope=\"col\">Settimana</th><th scope=\"col\" class=\"text-end\">Appuntamenti</th><th scope=\"col\" class=\"text-end\">Mediana (giorni)</th><th scope=\"col\" class=\"text-end\">90° percentile (giorni)</th></tr></thead> <tbody>")
+							templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 87, "<table class=\"table table-sm\"><caption>Tempi di attesa per settimana, in giorni</caption> <thead><tr><th scope=\"col\">Settimana dal lunedì</th><th scope=\"col\" class=\"text-end\">Appuntamenti</th><th scope=\"col\" class=\"text-end\">Mediana (giorni)</th><th scope=\"col\" class=\"text-end\">90° percentile (giorni)</th></tr></thead> <tbody>")
 							if templ_7745c5c3_Err != nil {
 								return templ_7745c5c3_Err
 							}
@@ -1151,7 +1151,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 								var templ_7745c5c3_Var61 string
 								templ_7745c5c3_Var61, templ_7745c5c3_Err = templruntime.NewAttributeExpression(w.WeekISO).Resolve(ctx)
 								if templ_7745c5c3_Err != nil {
-									return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 252, Col: 53}
+									return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 255, Col: 53}
 								}
 								_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var61)
 								if templ_7745c5c3_Err != nil {
@@ -1164,7 +1164,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 								var templ_7745c5c3_Var62 string
 								templ_7745c5c3_Var62, templ_7745c5c3_Err = templ.JoinStringErrs(w.Week)
 								if templ_7745c5c3_Err != nil {
-									return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 252, Col: 64}
+									return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 255, Col: 64}
 								}
 								_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var62))
 								if templ_7745c5c3_Err != nil {
@@ -1177,7 +1177,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 								var templ_7745c5c3_Var63 string
 								templ_7745c5c3_Var63, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(w.Counts.Booked))
 								if templ_7745c5c3_Err != nil {
-									return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 253, Col: 63}
+									return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 256, Col: 63}
 								}
 								_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var63))
 								if templ_7745c5c3_Err != nil {
@@ -1190,7 +1190,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 								var templ_7745c5c3_Var64 string
 								templ_7745c5c3_Var64, templ_7745c5c3_Err = templ.JoinStringErrs(w.WaitMedian)
 								if templ_7745c5c3_Err != nil {
-									return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 254, Col: 46}
+									return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 257, Col: 46}
 								}
 								_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var64))
 								if templ_7745c5c3_Err != nil {
@@ -1203,7 +1203,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 								var templ_7745c5c3_Var65 string
 								templ_7745c5c3_Var65, templ_7745c5c3_Err = templ.JoinStringErrs(w.WaitP90)
 								if templ_7745c5c3_Err != nil {
-									return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 255, Col: 43}
+									return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 258, Col: 43}
 								}
 								_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var65))
 								if templ_7745c5c3_Err != nil {
@@ -1250,7 +1250,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 									}()
 								}
 								ctx = templ.InitializeContext(ctx)
-								templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 97, "<table class=\"table table-sm\"><caption>Appuntamenti del periodo, tempi di attesa e primo posto libero per ufficio e figura professionale</caption> <thead><tr><th scope=\"col\">Ufficio</th><th scope=\"col\">Figura</th>")
+								templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 97, "<table class=\"table table-sm stats-table-wide\"><caption>Appuntamenti del periodo, tempi di attesa e primo posto libero per ufficio e figura professionale</caption> <thead><tr><th scope=\"col\">Ufficio</th><th scope=\"col\">Figura</th>")
 								if templ_7745c5c3_Err != nil {
 									return templ_7745c5c3_Err
 								}
@@ -1270,7 +1270,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 									var templ_7745c5c3_Var67 string
 									templ_7745c5c3_Var67, templ_7745c5c3_Err = templ.JoinStringErrs(o.Office)
 									if templ_7745c5c3_Err != nil {
-										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 285, Col: 38}
+										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 288, Col: 38}
 									}
 									_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var67))
 									if templ_7745c5c3_Err != nil {
@@ -1283,7 +1283,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 									var templ_7745c5c3_Var68 string
 									templ_7745c5c3_Var68, templ_7745c5c3_Err = templ.JoinStringErrs(o.Professional)
 									if templ_7745c5c3_Err != nil {
-										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 286, Col: 32}
+										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 289, Col: 32}
 									}
 									_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var68))
 									if templ_7745c5c3_Err != nil {
@@ -1304,7 +1304,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 									var templ_7745c5c3_Var69 string
 									templ_7745c5c3_Var69, templ_7745c5c3_Err = templ.JoinStringErrs(o.WaitMedian)
 									if templ_7745c5c3_Err != nil {
-										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 288, Col: 47}
+										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 291, Col: 47}
 									}
 									_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var69))
 									if templ_7745c5c3_Err != nil {
@@ -1317,7 +1317,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 									var templ_7745c5c3_Var70 string
 									templ_7745c5c3_Var70, templ_7745c5c3_Err = templ.JoinStringErrs(o.WaitP90)
 									if templ_7745c5c3_Err != nil {
-										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 289, Col: 44}
+										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 292, Col: 44}
 									}
 									_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var70))
 									if templ_7745c5c3_Err != nil {
@@ -1330,7 +1330,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 									var templ_7745c5c3_Var71 string
 									templ_7745c5c3_Var71, templ_7745c5c3_Err = templ.JoinStringErrs(o.FirstFree)
 									if templ_7745c5c3_Err != nil {
-										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 290, Col: 29}
+										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 293, Col: 29}
 									}
 									_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var71))
 									if templ_7745c5c3_Err != nil {
@@ -1363,7 +1363,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 						var templ_7745c5c3_Var72 string
 						templ_7745c5c3_Var72, templ_7745c5c3_Err = templ.JoinStringErrs(v.PendingAt)
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 301, Col: 110}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 304, Col: 110}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var72))
 						if templ_7745c5c3_Err != nil {
@@ -1403,7 +1403,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 									var templ_7745c5c3_Var74 string
 									templ_7745c5c3_Var74, templ_7745c5c3_Err = templ.JoinStringErrs(p.Office)
 									if templ_7745c5c3_Err != nil {
-										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 321, Col: 38}
+										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 324, Col: 38}
 									}
 									_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var74))
 									if templ_7745c5c3_Err != nil {
@@ -1416,7 +1416,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 									var templ_7745c5c3_Var75 string
 									templ_7745c5c3_Var75, templ_7745c5c3_Err = templ.JoinStringErrs(p.Professional)
 									if templ_7745c5c3_Err != nil {
-										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 322, Col: 32}
+										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 325, Col: 32}
 									}
 									_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var75))
 									if templ_7745c5c3_Err != nil {
@@ -1429,7 +1429,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 									var templ_7745c5c3_Var76 string
 									templ_7745c5c3_Var76, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(p.Count))
 									if templ_7745c5c3_Err != nil {
-										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 323, Col: 56}
+										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 326, Col: 56}
 									}
 									_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var76))
 									if templ_7745c5c3_Err != nil {
@@ -1442,7 +1442,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 									var templ_7745c5c3_Var77 string
 									templ_7745c5c3_Var77, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(p.Overdue))
 									if templ_7745c5c3_Err != nil {
-										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 324, Col: 58}
+										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 327, Col: 58}
 									}
 									_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var77))
 									if templ_7745c5c3_Err != nil {
@@ -1455,7 +1455,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 									var templ_7745c5c3_Var78 string
 									templ_7745c5c3_Var78, templ_7745c5c3_Err = templ.JoinStringErrs(p.MedianDays)
 									if templ_7745c5c3_Err != nil {
-										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 325, Col: 47}
+										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 328, Col: 47}
 									}
 									_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var78))
 									if templ_7745c5c3_Err != nil {
@@ -1468,7 +1468,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 									var templ_7745c5c3_Var79 string
 									templ_7745c5c3_Var79, templ_7745c5c3_Err = templ.JoinStringErrs(p.OldestDays)
 									if templ_7745c5c3_Err != nil {
-										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 326, Col: 47}
+										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 329, Col: 47}
 									}
 									_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var79))
 									if templ_7745c5c3_Err != nil {
@@ -1537,7 +1537,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 								var templ_7745c5c3_Var81 string
 								templ_7745c5c3_Var81, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(i))
 								if templ_7745c5c3_Err != nil {
-									return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 352, Col: 61}
+									return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 355, Col: 61}
 								}
 								_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var81))
 								if templ_7745c5c3_Err != nil {
@@ -1560,7 +1560,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 								var templ_7745c5c3_Var82 string
 								templ_7745c5c3_Var82, templ_7745c5c3_Err = templ.JoinStringErrs(r.Page)
 								if templ_7745c5c3_Err != nil {
-									return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 359, Col: 63}
+									return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 362, Col: 63}
 								}
 								_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var82))
 								if templ_7745c5c3_Err != nil {
@@ -1573,7 +1573,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 								var templ_7745c5c3_Var83 string
 								templ_7745c5c3_Var83, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(r.Count))
 								if templ_7745c5c3_Err != nil {
-									return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 360, Col: 55}
+									return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 363, Col: 55}
 								}
 								_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var83))
 								if templ_7745c5c3_Err != nil {
@@ -1586,7 +1586,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 								var templ_7745c5c3_Var84 string
 								templ_7745c5c3_Var84, templ_7745c5c3_Err = templ.JoinStringErrs(r.Average)
 								if templ_7745c5c3_Err != nil {
-									return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 361, Col: 43}
+									return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 364, Col: 43}
 								}
 								_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var84))
 								if templ_7745c5c3_Err != nil {
@@ -1604,7 +1604,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 									var templ_7745c5c3_Var85 string
 									templ_7745c5c3_Var85, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(n))
 									if templ_7745c5c3_Err != nil {
-										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 363, Col: 50}
+										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 366, Col: 50}
 									}
 									_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var85))
 									if templ_7745c5c3_Err != nil {
@@ -1668,7 +1668,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 									var templ_7745c5c3_Var87 string
 									templ_7745c5c3_Var87, templ_7745c5c3_Err = templ.JoinStringErrs(a.Page)
 									if templ_7745c5c3_Err != nil {
-										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 388, Col: 64}
+										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 391, Col: 64}
 									}
 									_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var87))
 									if templ_7745c5c3_Err != nil {
@@ -1681,7 +1681,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 									var templ_7745c5c3_Var88 string
 									templ_7745c5c3_Var88, templ_7745c5c3_Err = templ.JoinStringErrs(a.Answer)
 									if templ_7745c5c3_Err != nil {
-										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 389, Col: 26}
+										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 392, Col: 26}
 									}
 									_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var88))
 									if templ_7745c5c3_Err != nil {
@@ -1694,7 +1694,7 @@ func StaffStatsPage(sp StaffPage, v StaffStatsView) templ.Component {
 									var templ_7745c5c3_Var89 string
 									templ_7745c5c3_Var89, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(a.Count))
 									if templ_7745c5c3_Err != nil {
-										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 390, Col: 56}
+										return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_stats.templ`, Line: 393, Col: 56}
 									}
 									_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var89))
 									if templ_7745c5c3_Err != nil {

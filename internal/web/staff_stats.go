@@ -330,9 +330,9 @@ func weekRows(weeks []store.WeekStats) []templates.StatsWeekRow {
 	return out
 }
 
-// weekLabel names the week of Monday wk: "dal 2 marzo 2026".
+// weekLabel names the week by its Monday: "02/03/2026".
 func weekLabel(wk hours.Date) string {
-	return "dal " + strconv.Itoa(wk.Day) + " " + hours.MonthName(wk.Month) + " " + strconv.Itoa(wk.Year)
+	return wk.At(0).Format("02/01/2006")
 }
 
 // officeRows lists each counted office and professional that had
@@ -497,7 +497,7 @@ func statsCharts(d statsData) (weeks, wait, ratings templates.Chart) {
 		{Name: "Annullati dall'ufficio", Colour: templates.ColourOffice},
 		{Name: "Non accettati", Colour: templates.ColourDeclined},
 		{Name: "Da confermare", Colour: templates.ColourRequested},
-		{Name: "Confermati, in programma", Colour: templates.ColourConfirmed},
+		{Name: "Confermati, esito non ancora segnato", Colour: templates.ColourConfirmed},
 	}
 	waits := []templates.ChartSeries{{Name: "Mediana", Colour: templates.ColourMedian}, {Name: "90° percentile", Colour: templates.ColourP90}}
 	var cats []string
@@ -512,7 +512,7 @@ func statsCharts(d statsData) (weeks, wait, ratings templates.Chart) {
 		waits[0].Values = append(waits[0].Values, orZero(c.WaitMedian))
 		waits[1].Values = append(waits[1].Values, orZero(c.WaitP90))
 		if c.Booked > busiestN {
-			busiest, busiestN = weekLabel(wk), c.Booked
+			busiest, busiestN = "del "+weekLabel(wk), c.Booked
 		}
 	}
 	desc := "Barre impilate, una per settimana, divise per esito: " + strconv.Itoa(d.period.Booked) + " appuntamenti nel periodo"

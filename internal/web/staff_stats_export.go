@@ -13,7 +13,7 @@ import (
 // countHeader names the outcome columns of the CSV files, as the tables
 // do.
 var countHeader = []string{"Prenotati", "Presi dal personale", "Svolti", "Assenti", "Annullati dal cittadino",
-	"Annullati dall'ufficio", "Non accettati", "In programma o da confermare"}
+	"Annullati dall'ufficio", "Non accettati", "Confermati o da confermare"}
 
 func countRecord(c templates.StatsCounts) []string {
 	out := make([]string, 0, len(countHeader))
