@@ -25,8 +25,6 @@ import (
 // Every figure is an aggregate computed by the store; the page, its charts
 // and its CSV files hold no personal data.
 
-const staffStatsPath = staffBase + "/statistiche"
-
 // Limits of the period.
 const (
 	statsDefaultWeeks = 12
