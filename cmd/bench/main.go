@@ -147,7 +147,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"TRUSTED_PROXIES=127.0.0.1/32",
 		"PPROF_ADDR=" + pprofAddr}
 	progress("seeding the demo data in database %s", o.dbName)
-	seed := exec.CommandContext(ctx, o.portalBin, "seed-demo")
+	// --year: a year of past appointments and ratings, so that the
+	// statistics page is measured on the data of a year of 25 offices.
+	seed := exec.CommandContext(ctx, o.portalBin, "seed-demo", "--year")
 	seed.Env = env
 	var seedOut bytes.Buffer
 	seed.Stdout, seed.Stderr = &seedOut, &seedOut
@@ -257,6 +259,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	rep.loadPortal, rep.loadSame = watchPortal, watchSame
 	trPortal.CloseIdleConnections()
 	trSame.CloseIdleConnections()
+
+	progress("statistics page: the last 12 weeks, then a year of every office (%d runs each)", statsRuns)
+	rep.stats = benchStats(ctx, base, accounts)
 
 	progress("%d parallel staff logins", o.logins)
 	rep.logins = benchLogins(ctx, base, portal.pid(), o.logins, accounts)

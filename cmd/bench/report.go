@@ -30,6 +30,7 @@ type report struct {
 	logins               loginResult
 	bookings             bookingResult
 	firstVisit           []firstVisit
+	stats                statsResult
 }
 
 type throughputRow struct {
@@ -93,6 +94,14 @@ func (rep *report) write(w io.Writer) {
 	fmt.Fprintf(w, "| RSS peak at %.0f req/s | %s | %s (same bytes) | %.1f× | ≤ %s | %s |\n",
 		o.rate, mb(rep.loadPortal.peak), mb(rep.loadSame.peak), ratio(float64(rep.loadPortal.peak), float64(rep.loadSame.peak)), mb(maxLoadRSS),
 		verdict(rep.loadPortal.peak > 0 && rep.loadPortal.peak <= maxLoadRSS))
+	if st := rep.stats; st.skipped != "" || st.err != nil {
+		fmt.Fprintf(w, "| statistics page, a year of every office | skipped: %s | — | — | — | info |\n",
+			strings.ReplaceAll(fmt.Sprint(cmpSkip(st.skipped, st.err)), "|", "/"))
+	} else {
+		y, wk := st.median(st.year), st.median(st.weeks)
+		fmt.Fprintf(w, "| statistics page, a year of every office (median of %d) | %s | %s (last 12 weeks) | %.1f× | ≤ %s | %s |\n",
+			len(st.year), ms(y), ms(wk), ratio(float64(y), float64(wk)), ms(maxStatsYear), verdict(y <= maxStatsYear))
+	}
 	if l := rep.logins; l.skipped != "" {
 		fmt.Fprintf(w, "| RSS peak, %d parallel staff logins | skipped: %s | — | — | — | info |\n", l.n, l.skipped)
 	} else {
@@ -209,4 +218,12 @@ func ms(d time.Duration) string {
 
 func mb(b int64) string {
 	return fmt.Sprintf("%.0f MB", float64(b)/(1<<20))
+}
+
+// cmpSkip is the reason a measure was skipped: its note, else its error.
+func cmpSkip(note string, err error) any {
+	if note != "" {
+		return note
+	}
+	return err
 }

@@ -180,6 +180,8 @@ type view struct {
 	Greeting string
 	Intro    []string
 	Details  []detail
+	// Answer is the office's answer to a report, one paragraph per line.
+	Answer   []string
 	Bring    []string
 	Action   *action
 	Calendar string // a note about the attached .ics file, or ""
@@ -192,22 +194,7 @@ type detail struct{ Label, Value string }
 type action struct{ Lead, Label, URL string }
 
 func (a letter) view(title string) *view {
-	greeting := "Buongiorno,"
-	if n := strings.TrimSpace(a.FirstName); n != "" {
-		greeting = "Gentile " + n + ","
-	}
-	var contact []string
-	if a.OfficePhone != "" {
-		contact = append(contact, "telefono "+a.OfficePhone)
-	}
-	if a.OfficeEmail != "" {
-		contact = append(contact, "e-mail "+a.OfficeEmail)
-	}
-	c := ""
-	if len(contact) > 0 {
-		c = "Per informazioni contatta l'ufficio: " + strings.Join(contact, ", ") + "."
-	}
-	return &view{Title: title, Greeting: greeting, Contact: c, Office: a.OfficeName}
+	return &view{Title: title, Greeting: greeting(a.FirstName), Contact: contactLine(a.OfficePhone, a.OfficeEmail), Office: a.OfficeName}
 }
 
 // details lists the appointment; when is the label of its times, or ""
@@ -289,6 +276,14 @@ func (v *view) text() string {
 	}
 	if len(v.Details) > 0 {
 		line()
+	}
+	if len(v.Answer) > 0 {
+		line("Risposta dell'ufficio:")
+		line()
+		for _, p := range v.Answer {
+			line(p)
+			line()
+		}
 	}
 	if len(v.Bring) > 0 {
 		line("Cosa portare:")

@@ -1,8 +1,9 @@
 // Package notify owns everything the portal writes to citizens about their
-// appointments: the e-mails (subject, plain text, HTML, in Italian) and
-// the iCalendar files attached to them or downloaded from the pages. It
-// sends nothing and reads no database: it turns an Event — what happened
-// to which appointment — into a mail.Message.
+// appointments and their reports of a problem: the e-mails (subject, plain
+// text, HTML, in Italian) and the iCalendar files attached to them or
+// downloaded from the pages. It sends nothing and reads no database: it
+// turns an Event — what happened to which appointment or report — into a
+// mail.Message.
 //
 // Who calls it:
 //
@@ -59,6 +60,14 @@ const (
 	// confirmed it, with a new personal link (Event.Token); PreviousStart
 	// and PreviousEnd are the old times.
 	Proposed Kind = "proposed"
+
+	// ReportReceived: a citizen who gave an e-mail address sent a report
+	// of a problem (Event.Report); the message gives its code. Events of
+	// reports carry no appointment and no personal link.
+	ReportReceived Kind = "report_received"
+	// ReportAnswered: staff answered a report whose citizen asked for a
+	// reply by e-mail; Event.Report holds the answer and the new status.
+	ReportAnswered Kind = "report_answered"
 )
 
 // Appointment is what the messages say about an appointment, as the
@@ -93,12 +102,16 @@ type Office struct {
 	Email   string
 }
 
-// Event is something that happened to an appointment that its citizen is
-// told about by e-mail.
+// Event is something that happened to an appointment, or to a report of a
+// problem (the Report kinds), that its citizen is told about by e-mail.
 type Event struct {
 	Kind        Kind
 	Appointment Appointment
-	Office      Office
+	// Report is the report of the Report kinds; Appointment is then empty.
+	Report Report
+	// Office is the appointment's office, or the office a report is
+	// about (empty when it is about none).
+	Office Office
 	// PreviousStart and PreviousEnd are the times before a move (Moved,
 	// Proposed).
 	PreviousStart, PreviousEnd time.Time
@@ -146,8 +159,13 @@ var whatToBring = []string{
 func WhatToBring() []string { return slices.Clone(whatToBring) }
 
 // Message returns the e-mail that tells the appointment's citizen about
-// e, with the calendar file attached. It fails only for an unknown Kind.
+// e, with the calendar file attached, or the citizen who sent a report
+// about its progress (no attachment). It fails only for an unknown Kind.
 func (n *Notifier) Message(e Event) (mail.Message, error) {
+	switch e.Kind {
+	case ReportReceived, ReportAnswered:
+		return n.reportMessage(e)
+	}
 	l := n.letter(e.Appointment, e.Office, e.Token)
 	var c content
 	switch e.Kind {

@@ -254,7 +254,7 @@ func lockActiveAppointment(ctx context.Context, tx pgx.Tx, id int64) (Appointmen
 
 // CancelAppointment cancels an active appointment (requested or
 // confirmed) at the citizen's request: status annullato, the reason
-// recorded, sequence bumped, the seat freed, and the notify.Cancelled
+// recorded, the cancellation marked as the citizen's (statistics), sequence bumped, the seat freed, and the notify.Cancelled
 // event (with the calendar cancellation) handed to the outbox in the same
 // transaction; now stamps it. It returns ErrNotFound or ErrNotActive
 // (already cancelled, declined, done …).
@@ -266,7 +266,7 @@ func (s *Store) CancelAppointment(ctx context.Context, id int64, reason string, 
 		}
 		var err error
 		a, err = scanAppointment(tx.QueryRow(ctx, `UPDATE appointments SET status = 'annullato', cancel_reason = $2,
-			sequence = sequence + 1, updated_at = now() WHERE id = $1 RETURNING `+appointmentColumns, id, reason))
+			cancelled_by = 'cittadino', sequence = sequence + 1, updated_at = now() WHERE id = $1 RETURNING `+appointmentColumns, id, reason))
 		if err != nil {
 			return fmt.Errorf("update: %w", err)
 		}

@@ -44,7 +44,6 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/note-legali", s.legalNotesPage)
 		r.Get("/dichiarazione-di-accessibilita", s.accessibilityPage)
 		r.Get("/domande-frequenti", s.faqPage)
-		r.Get("/segnala-disservizio", s.reportPage)
 
 		// Offices: find the office of a Comune, its hours, open data.
 		r.Get("/comuni", s.comuniList)
@@ -54,6 +53,13 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/opendata/uffici.json", s.openDataJSON)
 		r.Get("/opendata/uffici.csv", s.openDataCSV)
 	})
+
+	// Reports of a problem (report.go): a public form without a
+	// per-visitor token, guarded by CrossOriginProtection (above), a
+	// honeypot and a limit per address.
+	r.Get("/segnala-disservizio", s.reportForm)
+	r.Post("/segnala-disservizio", s.reportSubmit)
+	r.Get("/segnala-disservizio/inviata", s.reportDone)
 
 	// Appointment booking: the wizard (state in a draft keyed by the
 	// udc_prenotazione cookie) and the citizen's personal link.
@@ -144,6 +150,19 @@ func (s *Server) Handler() http.Handler {
 						r.Post("/proponi", s.staffAppointmentPropose)
 					})
 				})
+
+				// Reports of a problem (staff_reports.go) and statistics
+				// (staff_stats*.go): every role, each seeing its own share
+				// (reportScope, statsScope); a report or an office outside
+				// it is 404.
+				r.Get("/segnalazioni", s.staffReports)
+				r.Route("/segnalazioni/{reportID}", func(r chi.Router) {
+					r.Use(s.loadStaffReport)
+					r.Get("/", s.staffReport)
+					r.Post("/", s.staffReportUpdate)
+				})
+				r.Get("/statistiche", s.staffStats)
+				r.Get("/statistiche/{tabella}.csv", s.staffStatsExport)
 
 				// Service sheets and FAQ: administrators and editors (others
 				// 403, as for the administrators' pages).

@@ -53,6 +53,8 @@ var auditActionLabels = map[string]string{
 	"appointment_no_show": "Appuntamento segnato come assente",
 	"appointment_propose": "Proposta di un altro orario per un appuntamento",
 	"appointment_export":  "Esportazione degli appuntamenti",
+	// Reports of a problem (staff_reports.go).
+	"report_update": "Aggiornamento di una segnalazione",
 }
 
 // auditEntityLabels name the audited kinds of record.
@@ -65,6 +67,8 @@ var auditEntityLabels = map[string]string{
 	"faq_item": "Domanda frequente",
 	// staff_appointments*.go
 	"appointment": "Appuntamento",
+	// staff_reports.go
+	"report": "Segnalazione",
 }
 
 func auditLabel(labels map[string]string, key string) string {
