@@ -49,6 +49,9 @@ type envSetup struct {
 	// imported by.
 	sheetAuthor string
 	clock       *testClock
+	// outbox receives the e-mail events of the server's store (nil: no
+	// e-mail is queued).
+	outbox store.Outbox
 	// web holds the server's options; Store and Now are filled in last.
 	web web.Options
 }
@@ -83,10 +86,18 @@ func withConfig(f func(*config.Config)) envOption {
 	return func(s *envSetup) { f(&s.web.Config) }
 }
 
+// withOutbox hands the e-mail events of the portal's store to o.
+func withOutbox(o store.Outbox) envOption {
+	return func(s *envSetup) { s.outbox = o }
+}
+
 // withOptions changes any other option of the server.
 func withOptions(f func(*web.Options)) envOption {
 	return func(s *envSetup) { f(&s.web) }
 }
+
+// testBaseURL is the BASE_URL of every test portal.
+const testBaseURL = "http://127.0.0.1"
 
 // newTestEnv starts a portal, as in production: its background work runs
 // (it listens for office changes) and it serves over real HTTP. Without
@@ -101,7 +112,7 @@ func newTestEnv(t testing.TB, opts ...envOption) *testEnv {
 		t.Fatal(err)
 	}
 	setup := envSetup{sheetAuthor: "test", web: web.Options{
-		Config: config.Config{DatabaseURL: "unused", Addr: "127.0.0.1:0", BaseURL: "http://127.0.0.1", OwnerName: "Regione Umbria",
+		Config: config.Config{DatabaseURL: "unused", Addr: "127.0.0.1:0", BaseURL: testBaseURL, OwnerName: "Regione Umbria",
 			OwnerURL: "https://www.regione.umbria.it/", PortalName: "Uffici della Cittadinanza", LogFormat: "text"},
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Assets: assets,
@@ -115,6 +126,9 @@ func newTestEnv(t testing.TB, opts ...envOption) *testEnv {
 		if _, _, err := importer.ImportScheda(ctx, st, bytes.NewReader(scheda.Seed), setup.sheetAuthor); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if setup.outbox != nil {
+		st = st.WithOutbox(setup.outbox)
 	}
 	setup.web.Store = st
 	if setup.clock != nil {
