@@ -35,9 +35,12 @@ type StaffDisplacedRow struct {
 // that posts the change again (Hidden) with the decision.
 type StaffDisplacedView struct {
 	StaffOfficeHeader
-	// Title is the page's heading; Change says what is being saved.
-	Title  string
-	Change string
+	// Title is the page's heading; Change says what is being saved, and
+	// Unsaved that it is not saved yet (false when nothing changes but the
+	// appointments).
+	Title   string
+	Change  string
+	Unsaved bool
 	// Action is where the confirmation posts (the change's own form).
 	Action string
 	// Hidden is the change as submitted; Seen the ids of the rows.

@@ -95,10 +95,6 @@ type TimetableChange struct {
 	Now time.Time
 	// Decision is nil until the staff have seen the displaced appointments.
 	Decision *Decision
-	// Preview rolls the change back whatever happens: the result is a
-	// *DisplacedError listing the appointments the change would displace
-	// (none: an empty list), or the error that stops the change.
-	Preview bool
 }
 
 // ChangeOutcome is what a timetable change did.
@@ -135,9 +131,6 @@ func (s *Store) changeTimetable(ctx context.Context, ch TimetableChange, cause s
 		displaced, err := displacedAppointments(ctx, tx, ch.OfficeID, opening, ch.Now, true)
 		if err != nil {
 			return err
-		}
-		if ch.Preview {
-			return &DisplacedError{Appointments: displaced}
 		}
 		if len(displaced) == 0 {
 			return nil

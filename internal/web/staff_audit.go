@@ -51,6 +51,10 @@ var auditActionLabels = map[string]string{
 	"appointment_no_show": "Appuntamento segnato come assente",
 	"appointment_propose": "Proposta di un altro orario per un appuntamento",
 	"appointment_export":  "Esportazione degli appuntamenti",
+	// Office operations (issue 12).
+	"appointment_book":         "Appuntamento preso dall'ufficio (telefono o sportello)",
+	"appointment_move_request": "Richiesta alla persona di spostare un appuntamento",
+	"appointment_called":       "Telefonata alla persona fatta",
 }
 
 // auditEntityLabels name the audited kinds of record.

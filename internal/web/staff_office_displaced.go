@@ -80,16 +80,14 @@ func parseDecision(r *http.Request) decisionInput {
 }
 
 // timetableChange is the change the staff member of the request makes to
-// office officeID now: a preview while the confirmation form has errors,
-// with the decision once it is valid, and plain on a first submission.
+// office officeID now, with the decision of the confirmation form when it
+// is valid. Without one the store saves the change only if it displaces
+// no appointment: a confirmation with errors is saved when the list has
+// emptied meanwhile, and shown again with its errors otherwise.
 func (s *Server) timetableChange(r *http.Request, officeID int64, in decisionInput) store.TimetableChange {
 	me, _ := staffFrom(r.Context())
 	ch := store.TimetableChange{ActorID: me.ID, OfficeID: officeID, Now: s.now()}
-	switch {
-	case !in.Confirming:
-	case len(in.Errors) > 0:
-		ch.Preview = true
-	default:
+	if in.Confirming && len(in.Errors) == 0 {
 		ch.Decision = &store.Decision{Seen: in.Seen, Action: store.DisplaceAction(in.Action), Message: in.Message}
 	}
 	return ch
@@ -103,9 +101,13 @@ type displacedChange struct {
 	// action is the form the change came from (its POST handler), back
 	// its page.
 	action, back string
-	// hidden copies the submitted change; nil for none.
+	// hidden copies the submitted change; nil for none (no change but the
+	// appointments).
 	hidden []templates.HiddenInput
 	submit string
+	// resolveOnly says there is no change to save, only appointments to
+	// resolve.
+	resolveOnly bool
 }
 
 // hiddenCopy returns the submitted form but for the CSRF token and the
@@ -156,7 +158,7 @@ func (s *Server) renderDisplaced(w http.ResponseWriter, r *http.Request, status 
 	c displacedChange, problem string) {
 	o := staffOfficeFrom(r.Context())
 	v := templates.StaffDisplacedView{
-		StaffOfficeHeader: appointmentsHeader(o, false), Title: c.title, Change: c.change, Action: c.action,
+		StaffOfficeHeader: appointmentsHeader(o, false), Title: c.title, Change: c.change, Unsaved: !c.resolveOnly, Action: c.action,
 		Hidden: c.hidden, Decision: in.Action, Message: in.Message, Errors: in.Errors, Problem: problem,
 		BackHref: c.back, BackLabel: "Torna indietro senza salvare", Submit: c.submit,
 		Actions: []templates.Choice{
@@ -168,6 +170,9 @@ func (s *Server) renderDisplaced(w http.ResponseWriter, r *http.Request, status 
 	}
 	if !in.Confirming {
 		v.Errors = map[string]string{}
+	}
+	if c.resolveOnly {
+		v.BackLabel = "Torna agli appuntamenti"
 	}
 	var seen []string
 	for _, d := range list {
@@ -246,7 +251,7 @@ func displacedResolution(o store.OfficeOverview) displacedChange {
 	base := staffAppointmentsPath(o.ID)
 	return displacedChange{title: "Appuntamenti fuori orario", action: base + displacedPath, back: base,
 		change: "Questi appuntamenti sono fuori dall'orario attuale dell'ufficio (per esempio dopo un'importazione degli orari, o prenotati nello stesso istante di una chiusura).",
-		submit: "Conferma"}
+		submit: "Conferma", resolveOnly: true}
 }
 
 // staffDisplacedResolve applies the decision to the appointments out of
@@ -262,9 +267,9 @@ func (s *Server) staffDisplacedResolve(w http.ResponseWriter, r *http.Request) {
 	if s.displacedFailed(w, r, err, in, displacedResolution(o)) || s.staffStoreFailed(w, r, err) {
 		return
 	}
-	msg := "Nessun appuntamento fuori orario."
+	msg := "Non ci sono appuntamenti fuori orario."
 	if len(out.Cancelled)+len(out.MoveRequested) > 0 {
-		msg = "Fatto."
+		msg = "Appuntamenti fuori orario sistemati."
 	}
 	s.displacedSaved(w, r, o, staffAppointmentsPath(o.ID), msg, out)
 }
