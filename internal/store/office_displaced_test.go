@@ -360,3 +360,39 @@ func TestBookForCitizen_RacesCitizenForLastSeat(t *testing.T) {
 		}
 	}
 }
+
+// TestBookForCitizen_RacesClosure_NeverOrphaned: a booking by phone and a
+// closure of its day, released at once, many times: either the closure
+// is saved and the booking refused, or the booking is made and the
+// closure refused with it in the list — never both saved.
+func TestBookForCitizen_RacesClosure_NeverOrphaned(t *testing.T) {
+	f := newBookingFixture(t, 8)
+	ctx := context.Background()
+	for i := range 6 {
+		start := slot.AddDate(0, 0, 7*i)
+		d := hours.DateOf(start)
+		var bookErr, closeErr error
+		var wg sync.WaitGroup
+		ready := make(chan struct{})
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			<-ready
+			_, bookErr = f.st.BookForCitizen(ctx, staffBooking(t, f, start, "", ""))
+		}()
+		go func() {
+			defer wg.Done()
+			<-ready
+			_, _, closeErr = f.st.CloseOffice(ctx, store.TimetableChange{OfficeID: f.office, Now: t0}, hours.Closure{From: d, To: d})
+		}()
+		close(ready)
+		wg.Wait()
+		var de *store.DisplacedError
+		switch {
+		case bookErr == nil && errors.As(closeErr, &de) && len(de.Appointments) == 1:
+		case errors.Is(bookErr, store.ErrSlotClosed) && closeErr == nil:
+		default:
+			t.Fatalf("round %d: booking %v, closure %v", i, bookErr, closeErr)
+		}
+	}
+}
