@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/udc-umbria/portal/internal/hours"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/templates"
 )
@@ -178,7 +179,7 @@ func (s *Server) renderDisplaced(w http.ResponseWriter, r *http.Request, status 
 	for _, d := range list {
 		seen = append(seen, strconv.FormatInt(d.ID, 10))
 		row := templates.StaffDisplacedRow{Href: staffAppointmentPath(o.ID, d.ID), Code: d.Code, Day: staffDay(d.Start),
-			DayISO: appointmentRow(d.Appointment).DayISO, Time: staffSpan(d.Appointment), Professional: d.Professional.Label(),
+			DayISO: hours.DateOf(d.Start).String(), Time: staffSpan(d.Appointment), Professional: d.Professional.Label(),
 			Name: citizenName(d.Appointment), StatusLabel: d.Status.Label(), Why: string(d.Why), ByPhone: store.NeedsCall(d.Appointment)}
 		switch {
 		case row.ByPhone:
