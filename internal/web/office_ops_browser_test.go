@@ -96,7 +96,10 @@ func TestBrowser_OfficeOperations(t *testing.T) {
 		t.Errorf("appointment after the closure: %s %v", got.Status, got.MoveRequestedAt)
 	}
 
-	// A booking by phone, in the browser, then its printed confirmation.
+	// A booking by phone, in the browser, then its printed confirmation;
+	// in a new tab (same cookies), since each tab has its own time limit.
+	tab = b.NewTab(t)
+	b.Run(t, tab, browsertest.SetViewport(360))
 	newPath := e.base + "/nuovo"
 	b.Run(t, tab, chromedp.Navigate(e.Server.URL+newPath+"?figura=assistente-sociale"), chromedp.WaitVisible(chromedp.CSS("#nome")))
 	submitStep(t, b, tab, newPath, "#error-summary")

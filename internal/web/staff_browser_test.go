@@ -91,6 +91,9 @@ func TestBrowser_StaffPagesPassAxe(t *testing.T) {
 		"/area-riservata/registro",
 		"/area-riservata/sicurezza",
 	})
+	// A new tab (same cookies): the pages above take long on a loaded
+	// machine, and each tab has its own time limit.
+	tab = b.NewTab(t)
 	b.Run(t, tab,
 		browsertest.SetViewport(1280),
 		chromedp.Navigate(e.Server.URL+"/area-riservata/utenti/nuovo"),
