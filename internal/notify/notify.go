@@ -68,6 +68,17 @@ const (
 	// ReportAnswered: staff answered a report whose citizen asked for a
 	// reply by e-mail; Event.Report holds the answer and the new status.
 	ReportAnswered Kind = "report_answered"
+
+	// BookedByOffice: the office booked the appointment on the citizen's
+	// behalf (by phone or at the desk), confirmed, with the personal link
+	// (Event.Token).
+	BookedByOffice Kind = "booked_by_office"
+	// MoveRequested: after a closure or a change of hours the office can
+	// no longer receive the citizen at the appointment's time and asks
+	// them to choose another one, with a new personal link (Event.Token);
+	// Event.Reason is the office's message. No calendar file is attached:
+	// the entry stays until the citizen moves or cancels it.
+	MoveRequested Kind = "move_requested"
 )
 
 // Appointment is what the messages say about an appointment, as the
@@ -187,14 +198,20 @@ func (n *Notifier) Message(e Event) (mail.Message, error) {
 	case Proposed:
 		l.ReplacesLink = true
 		c = proposal(l, e.PreviousStart, e.PreviousEnd)
+	case BookedByOffice:
+		c = bookedByOffice(l)
+	case MoveRequested:
+		l.ReplacesLink, l.CalendarAttached = true, false
+		c = moveRequested(l, e.Reason)
 	default:
 		return mail.Message{}, fmt.Errorf("notify: unknown event %q", e.Kind)
 	}
-	ev := calendarEvent(l, n.host, e.Appointment.Sequence, e.At)
-	return mail.Message{
-		To: e.Appointment.Email, Subject: c.Subject, Text: c.Text, HTML: c.HTML,
-		Attachments: []mail.Attachment{{Name: ics.Filename, ContentType: ics.ContentType(ev), Data: ics.Calendar(ev)}},
-	}, nil
+	m := mail.Message{To: e.Appointment.Email, Subject: c.Subject, Text: c.Text, HTML: c.HTML}
+	if l.CalendarAttached {
+		ev := calendarEvent(l, n.host, e.Appointment.Sequence, e.At)
+		m.Attachments = []mail.Attachment{{Name: ics.Filename, ContentType: ics.ContentType(ev), Data: ics.Calendar(ev)}}
+	}
+	return m, nil
 }
 
 // Calendar returns the .ics file of appointment a at office o, stamped

@@ -53,19 +53,39 @@ type Appointment struct {
 	CancelReason   string
 	TokenExpiresAt time.Time
 	CreatedAt      time.Time
+
+	// Erased says the personal data was erased at the end of the
+	// retention period. A booking taken by the staff may have no e-mail
+	// address, so an empty Email does not mean erased.
+	Erased bool
+	// BookedByStaffID is the staff account that booked the appointment on
+	// the citizen's behalf (BookForCitizen); 0 when the citizen booked
+	// online.
+	BookedByStaffID int64
+	// MoveRequestedAt is set while the office asks the citizen to choose
+	// another time (a closure or a change of hours left the appointment
+	// outside the opening, see TimetableChange); OfficeMessage is the
+	// office's explanation.
+	MoveRequestedAt *time.Time
+	OfficeMessage   string
+	// CallDueAt is set while the staff must phone the citizen about such a
+	// change (see CallsDue).
+	CallDueAt *time.Time
 }
 
 // appointmentColumns are the columns scanAppointment reads, in order.
 const appointmentColumns = `id, code, office_id, professional, starts_at, ends_at, status, mode, reason, note,
 	first_name, last_name, email, phone, fiscal_code, channel, interpreter_language, accessibility_note,
-	sequence, cancel_reason, token_expires_at, created_at`
+	sequence, cancel_reason, token_expires_at, created_at,
+	erased_at IS NOT NULL, coalesce(booked_by_staff_id, 0), move_requested_at, office_message, call_due_at`
 
 func scanAppointment(row pgx.Row) (Appointment, error) {
 	var a Appointment
 	var p, status, mode string
 	err := row.Scan(&a.ID, &a.Code, &a.OfficeID, &p, &a.Start, &a.End, &status, &mode, &a.Reason, &a.Note,
 		&a.FirstName, &a.LastName, &a.Email, &a.Phone, &a.FiscalCode, &a.Channel, &a.InterpreterLanguage, &a.AccessibilityNote,
-		&a.Sequence, &a.CancelReason, &a.TokenExpiresAt, &a.CreatedAt)
+		&a.Sequence, &a.CancelReason, &a.TokenExpiresAt, &a.CreatedAt,
+		&a.Erased, &a.BookedByStaffID, &a.MoveRequestedAt, &a.OfficeMessage, &a.CallDueAt)
 	a.Professional, a.Status, a.Mode = booking.Professional(p), booking.Status(status), booking.Mode(mode)
 	return a, err
 }
@@ -198,7 +218,7 @@ func insertAppointment(ctx context.Context, tx pgx.Tx, draftID int64, d DraftDat
 				bookingCode, d.OfficeID, string(d.Professional), d.SlotStart, d.SlotEnd, string(status), string(na.Mode),
 				d.Details.Reason, d.Details.Note, d.Applicant.FirstName, d.Applicant.LastName, d.Applicant.Email,
 				d.Applicant.Phone, d.Applicant.FiscalCode, d.Applicant.Channel, interpreter, accessibility,
-				code.HashToken(na.Token), na.TokenExpiresAt, draftID))
+				tokenHash(na.Token), na.TokenExpiresAt, nullID(draftID)))
 			return err
 		})
 		if state, constraint := pgCode(err); state == "23505" && constraint == "appointments_code_key" && attempt < 5 {
@@ -212,6 +232,23 @@ func insertAppointment(ctx context.Context, tx pgx.Tx, draftID int64, d DraftDat
 		}
 		return a, nil
 	}
+}
+
+// tokenHash is the stored hash of a personal link's token; nil (no link)
+// for "".
+func tokenHash(token string) []byte {
+	if token == "" {
+		return nil
+	}
+	return code.HashToken(token)
+}
+
+// nullID is id, or NULL for 0.
+func nullID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
 }
 
 // newBookingCode is code.NewBookingCode, a variable so that it can be
@@ -256,7 +293,8 @@ func lockActiveAppointment(ctx context.Context, tx pgx.Tx, id int64) (Appointmen
 // confirmed) at the citizen's request: status annullato, the reason
 // recorded, the cancellation marked as the citizen's (statistics), sequence bumped, the seat freed, and the notify.Cancelled
 // event (with the calendar cancellation) handed to the outbox in the same
-// transaction; now stamps it. It returns ErrNotFound or ErrNotActive
+// transaction; now stamps it. A phone call still due about the
+// appointment is no longer needed. It returns ErrNotFound or ErrNotActive
 // (already cancelled, declined, done …).
 func (s *Store) CancelAppointment(ctx context.Context, id int64, reason string, now time.Time) (Appointment, error) {
 	var a Appointment
@@ -266,7 +304,7 @@ func (s *Store) CancelAppointment(ctx context.Context, id int64, reason string, 
 		}
 		var err error
 		a, err = scanAppointment(tx.QueryRow(ctx, `UPDATE appointments SET status = 'annullato', cancel_reason = $2,
-			cancelled_by = 'cittadino', sequence = sequence + 1, updated_at = now() WHERE id = $1 RETURNING `+appointmentColumns, id, reason))
+			cancelled_by = 'cittadino', sequence = sequence + 1, call_due_at = NULL, updated_at = now() WHERE id = $1 RETURNING `+appointmentColumns, id, reason))
 		if err != nil {
 			return fmt.Errorf("update: %w", err)
 		}
@@ -317,8 +355,10 @@ func (s *Store) MoveAppointment(ctx context.Context, id int64, start, end time.T
 // there at now (ErrSlotFull at capacity), then updates the times — which
 // frees the old seat — bumps the sequence, clears the reminder (the new
 // day gets its own) and shifts the token expiry by as much as the start
-// moved. It returns the appointment before and after; when start–end is
-// already its slot, both are the same and nothing is written.
+// moved. A request of the office to choose another time is answered, so
+// its flag and any phone call still due about it are cleared. It returns
+// the appointment before and after; when start–end is already its slot,
+// both are the same and nothing is written.
 func moveSeat(ctx context.Context, tx pgx.Tx, id int64, start, end time.Time, capacity int, now time.Time) (old, moved Appointment, err error) {
 	old, err = lockActiveAppointment(ctx, tx, id)
 	if err != nil {
@@ -336,7 +376,7 @@ func moveSeat(ctx context.Context, tx pgx.Tx, id int64, start, end time.Time, ca
 	}
 	moved, err = scanAppointment(tx.QueryRow(ctx, `UPDATE appointments SET starts_at = $2, ends_at = $3,
 			token_expires_at = token_expires_at + ($2 - starts_at), sequence = sequence + 1,
-			reminder_sent_at = NULL, updated_at = now()
+			reminder_sent_at = NULL, move_requested_at = NULL, call_due_at = NULL, updated_at = now()
 		WHERE id = $1 RETURNING `+appointmentColumns, id, start, end))
 	if err != nil {
 		return Appointment{}, Appointment{}, fmt.Errorf("update: %w", err)

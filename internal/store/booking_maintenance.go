@@ -79,12 +79,15 @@ func reminderDay(now time.Time) (from, to time.Time) {
 }
 
 // DueReminders returns the confirmed appointments that start tomorrow
-// (Europe/Rome) and have had no reminder yet, by start. MarkReminderSent
+// (Europe/Rome) and have had no reminder yet, by start; those the office
+// asked to move (Appointment.MoveRequestedAt) get none: the office cannot
+// receive them at that time. MarkReminderSent
 // records a reminder; QueueReminders does both atomically.
 func (s *Store) DueReminders(ctx context.Context, now time.Time) ([]Appointment, error) {
 	from, to := reminderDay(now)
 	rows, err := s.pool.Query(ctx, `SELECT `+appointmentColumns+` FROM appointments
-		WHERE status = 'confermato' AND reminder_sent_at IS NULL AND erased_at IS NULL AND starts_at >= $1 AND starts_at < $2
+		WHERE status = 'confermato' AND reminder_sent_at IS NULL AND erased_at IS NULL AND move_requested_at IS NULL
+			AND starts_at >= $1 AND starts_at < $2
 		ORDER BY starts_at, id`, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("store: due reminders: %w", err)
@@ -130,7 +133,7 @@ func (s *Store) QueueReminders(ctx context.Context, now time.Time) (int, error) 
 		n := 0
 		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 			rows, err := tx.Query(ctx, `SELECT `+appointmentColumns+` FROM appointments
-				WHERE status = 'confermato' AND reminder_sent_at IS NULL AND erased_at IS NULL
+				WHERE status = 'confermato' AND reminder_sent_at IS NULL AND erased_at IS NULL AND move_requested_at IS NULL
 					AND starts_at >= $1 AND starts_at < $2
 				ORDER BY starts_at, id LIMIT $3 FOR UPDATE SKIP LOCKED`, from, to, reminderBatch)
 			if err != nil {

@@ -30,9 +30,11 @@ func (s *Store) WithOutbox(o Outbox) *Store {
 }
 
 // enqueueEvent completes e with the appointment's office and hands it to
-// the outbox, in tx. Without an outbox it does nothing.
+// the outbox, in tx. Without an outbox, or for an appointment without an
+// e-mail address (booked by the staff for a citizen reached by phone), it
+// does nothing.
 func (s *Store) enqueueEvent(ctx context.Context, tx pgx.Tx, officeID int64, e notify.Event) error {
-	if s.outbox == nil {
+	if s.outbox == nil || e.Appointment.Email == "" {
 		return nil
 	}
 	o, err := officeContact(ctx, tx, officeID)

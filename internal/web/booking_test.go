@@ -137,7 +137,8 @@ func TestBooking_WholeFlowWithoutJavaScript(t *testing.T) {
 	// Step 3: reason and note, with errors kept.
 	_, body = e.get("/prenota/dettagli")
 	mustContain(t, "step 3", body, stepPageMarkers...)
-	mustContain(t, "step 3", body, "3/5", "Il posto è riservato per te fino ", `maxlength="200"`, "Non scrivere informazioni sulla salute")
+	mustContain(t, "step 3", body, "3/5", "Il posto è riservato per te fino al", // "alle 10:47", "all'1:47"
+		`maxlength="200"`, "Non scrivere informazioni sulla salute")
 	long := strings.Repeat("a", 201)
 	resp, body = e.send("/prenota/dettagli", "/prenota/dettagli", url.Values{"nota": {long}})
 	if resp.StatusCode != http.StatusUnprocessableEntity {

@@ -138,6 +138,15 @@ func (s *Server) Handler() http.Handler {
 					r.Get("/appuntamenti", s.staffAppointments)
 					r.Get("/appuntamenti/giorno", s.staffAppointmentsDay)
 					r.Get("/appuntamenti/esporta.csv", s.staffAppointmentsExport)
+					// Office operations: bookings taken by phone or at the
+					// desk (staff_appointment_new.go), appointments left out
+					// by a closure or a change of hours and the people to
+					// call (staff_office_displaced.go).
+					r.Get("/appuntamenti/nuovo", s.staffAppointmentNew)
+					r.Post("/appuntamenti/nuovo", s.staffAppointmentCreate)
+					r.Get("/appuntamenti/fuori-orario", s.staffDisplaced)
+					r.Post("/appuntamenti/fuori-orario", s.staffDisplacedResolve)
+					r.Get("/appuntamenti/da-chiamare", s.staffCalls)
 					r.Route("/appuntamenti/{appointmentID}", func(r chi.Router) {
 						r.Use(s.loadStaffAppointment)
 						r.Get("/", s.staffAppointment)
@@ -148,6 +157,8 @@ func (s *Server) Handler() http.Handler {
 						r.Post("/assente", s.staffAppointmentNoShow)
 						r.Get("/proponi", s.staffAppointmentProposeForm)
 						r.Post("/proponi", s.staffAppointmentPropose)
+						r.Get("/stampa", s.staffAppointmentPrint)
+						r.Post("/chiamata", s.staffCallDone)
 					})
 				})
 

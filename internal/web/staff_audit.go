@@ -55,6 +55,10 @@ var auditActionLabels = map[string]string{
 	"appointment_export":  "Esportazione degli appuntamenti",
 	// Reports of a problem (staff_reports.go).
 	"report_update": "Aggiornamento di una segnalazione",
+	// Office operations (issue 12).
+	"appointment_book":         "Appuntamento preso dall'ufficio (telefono o sportello)",
+	"appointment_move_request": "Richiesta alla persona di spostare un appuntamento",
+	"appointment_called":       "Telefonata alla persona fatta",
 }
 
 // auditEntityLabels name the audited kinds of record.
