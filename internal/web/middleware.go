@@ -16,6 +16,9 @@ type ctxKey int
 
 const (
 	nonceKey ctxKey = iota
+	// documentKey marks a request rendered as a document (pagecache.go):
+	// page() then adds no per-visitor token and no nonce.
+	documentKey
 )
 
 // maxBodyBytes bounds every request body; forms are small.
@@ -84,6 +87,7 @@ func (s *Server) requestLogger(next http.Handler) http.Handler {
 			slog.Int("bytes", ww.BytesWritten()),
 			slog.Duration("duration", time.Since(start)),
 		)
+		s.metrics.Request(route, r.Method, status, time.Since(start))
 	})
 }
 

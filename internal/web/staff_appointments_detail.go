@@ -268,6 +268,9 @@ func (s *Server) changeStatus(w http.ResponseWriter, r *http.Request, act status
 	// No personal data in the log: the appointment's id and the change.
 	s.log.Info("appointment status changed by staff", "request_id", middleware.GetReqID(ctx), "appointment_id", a.ID,
 		"from", string(a.Status), "to", string(changed.Status))
+	if changed.Status == booking.StatusCancelled {
+		s.metrics.Cancelled("staff")
+	}
 	s.flash(r, act.done(changed))
 	http.Redirect(w, r, staffAppointmentPath(a.OfficeID, a.ID), http.StatusSeeOther)
 }

@@ -75,6 +75,7 @@ func (s *Server) staffLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if blocked {
+		s.metrics.LoginFailed()
 		f.Problem = msgThrottled
 		s.render(w, r, http.StatusTooManyRequests, templates.StaffLoginPage(s.publicStaffPage(w, r, "Accedi"), f))
 		return
@@ -87,6 +88,7 @@ func (s *Server) staffLogin(w http.ResponseWriter, r *http.Request) {
 	// VerifyPassword spends an argon2id comparison even without a hash.
 	ok := auth.VerifyPassword(password, u.PasswordHash) && u.ID != 0 && u.Active
 	if !ok {
+		s.metrics.LoginFailed()
 		if err := s.store.RecordLoginAttempt(ctx, email, ip, false, now); err != nil {
 			s.serverError(w, r, err)
 			return
@@ -218,6 +220,7 @@ func (s *Server) staffCode(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if blocked {
+		s.metrics.LoginFailed()
 		s.sessions.Remove(ctx, sessPendingUser)
 		lf := templates.StaffLoginForm{Email: u.Email, Problem: msgThrottled, Errors: map[string]string{}}
 		s.render(w, r, http.StatusTooManyRequests, templates.StaffLoginPage(s.publicStaffPage(w, r, "Accedi"), lf))
@@ -231,6 +234,7 @@ func (s *Server) staffCode(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !valid {
+		s.metrics.LoginFailed()
 		if err := s.store.RecordLoginAttempt(ctx, u.Email, ip, false, s.now()); err != nil {
 			s.serverError(w, r, err)
 			return

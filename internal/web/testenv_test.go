@@ -49,6 +49,8 @@ type envSetup struct {
 	// imported by.
 	sheetAuthor string
 	clock       *testClock
+	// outbox receives the appointments' e-mails (store.WithOutbox).
+	outbox store.Outbox
 	// web holds the server's options; Store and Now are filled in last.
 	web web.Options
 }
@@ -76,6 +78,12 @@ func sharingStore(st *store.Store) envOption {
 // imported by author (as the command line records "import-scheda").
 func sheetImportedBy(author string) envOption {
 	return func(s *envSetup) { s.sheetAuthor = author }
+}
+
+// withOutbox gives the portal's store an outbox for the appointments'
+// e-mails.
+func withOutbox(o store.Outbox) envOption {
+	return func(s *envSetup) { s.outbox = o }
 }
 
 // withConfig changes the configuration the portal starts with.
@@ -115,6 +123,9 @@ func newTestEnv(t testing.TB, opts ...envOption) *testEnv {
 		if _, _, err := importer.ImportScheda(ctx, st, bytes.NewReader(scheda.Seed), setup.sheetAuthor); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if setup.outbox != nil {
+		st = st.WithOutbox(setup.outbox)
 	}
 	setup.web.Store = st
 	if setup.clock != nil {
