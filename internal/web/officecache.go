@@ -24,11 +24,13 @@ type officeData struct {
 	// serving lists, for each ISTAT code, the offices that serve it, in
 	// name order.
 	serving map[string][]int
+	// settings are the booking settings by office id (the wizard's).
+	settings map[int64][]store.BookingSettings
 }
 
-func newOfficeData(comuni []store.Comune, offices []store.Office) *officeData {
+func newOfficeData(comuni []store.Comune, offices []store.Office, settings map[int64][]store.BookingSettings) *officeData {
 	d := &officeData{
-		comuni: comuni, offices: offices,
+		comuni: comuni, offices: offices, settings: settings,
 		comuneBySlug: map[string]int{}, comuneByISTAT: map[string]int{}, officeBySlug: map[string]int{}, serving: map[string][]int{},
 	}
 	for i, c := range comuni {
@@ -106,7 +108,8 @@ func (c *officeCache) get(ctx context.Context) (*officeData, error) {
 	return d, nil
 }
 
-// load reads the Comuni and the offices from the database.
+// load reads the Comuni, the offices and their booking settings from the
+// database.
 func (c *officeCache) load(ctx context.Context) (*officeData, error) {
 	comuni, err := c.store.ListComuni(ctx)
 	if err != nil {
@@ -116,7 +119,11 @@ func (c *officeCache) load(ctx context.Context) (*officeData, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newOfficeData(comuni, offices), nil
+	settings, err := c.store.AllBookingSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return newOfficeData(comuni, offices, settings), nil
 }
 
 func (c *officeCache) fresh() *officeData {
