@@ -15,6 +15,7 @@ func (s *Server) Handler() http.Handler {
 	r.Use(middleware.RequestID)
 	r.Use(s.requestLogger)
 	r.Use(s.recoverer)
+	r.Use(s.fromMemory) // fresh cached documents, before anything else (pagecache.go)
 	r.Use(securityHeaders)
 	r.Use(compressResponses())
 	r.Use(middleware.GetHead)
