@@ -171,11 +171,15 @@ var (
 	poolNew      = prometheus.NewDesc("udc_db_pool_new_connections_total", "Connections opened by the pool.", nil, nil)
 	jobsDesc     = prometheus.NewDesc("udc_jobs", "Jobs in the queue by queue and state (retryable: failed, will retry; "+
 		"discarded: failed for good).", []string{"queue", "state"}, nil)
-	jobsUp = prometheus.NewDesc("udc_jobs_count_ok", "1 if the last count of the job queue succeeded.", nil, nil)
+	jobsUp     = prometheus.NewDesc("udc_jobs_count_ok", "1 if the last count of the job queue succeeded.", nil, nil)
+	jobsOldest = prometheus.NewDesc("udc_jobs_oldest_available_seconds",
+		"How long the oldest job waiting to run (available) has been due, by queue: e-mail stuck behind a broken SMTP server.",
+		[]string{"queue"}, nil)
 )
 
 func (c *dbCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{poolConns, poolMax, poolAcquires, poolEmpty, poolCanceled, poolWait, poolNew, jobsDesc, jobsUp} {
+	for _, d := range []*prometheus.Desc{poolConns, poolMax, poolAcquires, poolEmpty, poolCanceled, poolWait, poolNew, jobsDesc, jobsUp,
+		jobsOldest} {
 		ch <- d
 	}
 }
@@ -211,17 +215,22 @@ func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
 	// Every state of every queue seen, 0 included, so that an alert on
 	// discarded jobs has a series to watch before the first one.
 	counts := map[[2]string]int64{}
+	oldest := map[string]float64{}
 	var queues []string
 	for _, j := range c.jobs {
 		if !slices.Contains(queues, j.Queue) {
 			queues = append(queues, j.Queue)
 		}
 		counts[[2]string{j.Queue, j.State}] = j.N
+		if j.State == "available" {
+			oldest[j.Queue] = j.OldestSeconds
+		}
 	}
 	for _, q := range queues {
 		for _, st := range jobStates {
 			ch <- prometheus.MustNewConstMetric(jobsDesc, prometheus.GaugeValue, float64(counts[[2]string{q, st}]), q, st)
 		}
+		ch <- prometheus.MustNewConstMetric(jobsOldest, prometheus.GaugeValue, oldest[q], q)
 	}
 }
 

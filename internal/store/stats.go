@@ -36,6 +36,9 @@ type JobCount struct {
 	Queue string `db:"queue"`
 	State string `db:"state"`
 	N     int64  `db:"n"`
+	// OldestSeconds is how long the oldest of them has been due (0 when
+	// none is due yet).
+	OldestSeconds float64 `db:"oldest_seconds"`
 }
 
 // JobCounts counts the jobs of the River queue by queue and state
@@ -44,8 +47,9 @@ type JobCount struct {
 // finished jobs of the retention period are in the table, so the count is
 // cheap.
 func (s *Store) JobCounts(ctx context.Context) ([]JobCount, error) {
-	rows, err := s.pool.Query(ctx, `SELECT queue, state::text AS state, count(*) AS n FROM river_job
-		GROUP BY 1, 2 ORDER BY 1, 2`)
+	rows, err := s.pool.Query(ctx, `SELECT queue, state::text AS state, count(*) AS n,
+		greatest(extract(epoch FROM now() - min(scheduled_at)), 0)::float8 AS oldest_seconds
+		FROM river_job GROUP BY 1, 2 ORDER BY 1, 2`)
 	if err != nil {
 		return nil, fmt.Errorf("store: count jobs: %w", err)
 	}

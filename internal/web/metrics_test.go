@@ -56,6 +56,7 @@ func TestMetrics_RequestsCacheBookingsLoginsPoolAndJobs(t *testing.T) {
 		`udc_jobs{queue="mail",state="available"} 2`,
 		`udc_jobs{queue="mail",state="discarded"} 0`,
 		`udc_jobs_count_ok 1`,
+		`udc_jobs_oldest_available_seconds{queue="mail"}`,
 		`go_goroutines`,
 		`process_resident_memory_bytes`,
 	} {

@@ -26,11 +26,14 @@ import (
 // Public pages are documents: rendered once per content version, kept in
 // memory compressed (gzip and brotli) with a strong ETag, and served to
 // everyone with the same bytes — no cookie, no nonce, no per-visitor
-// state. A page opts in with one line in routes.go (s.document).
+// state. A page opts in with one line in routes.go (s.document). A fresh
+// copy is answered before the router and most of the middleware run
+// (fromMemory); a miss renders the page once, whoever else asks for it
+// meanwhile waits for that rendering (singleflight).
 //
 // Freshness. Every change to what the pages show is announced by
-// PostgreSQL (LISTEN content_changed and office_changed, see Run and
-// migrations/00008_content_changed.sql) on every instance; a notification
+// PostgreSQL (LISTEN content_changed and office_changed, see changes.go
+// and migrations/00008_content_changed.sql) on every instance; a notification
 // makes every cached page stale at once. Cached pages are trusted only
 // while the listener is connected: a lost connection, and every
 // (re)connection, makes them stale too, and while nobody listens every
@@ -434,7 +437,7 @@ func newCachedPage(key, path, route string, rr *rendered, f freshness, gen uint6
 }
 
 var (
-	gzipWriters   = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestCompression); return w }}
+	gzipWriters = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestCompression); return w }}
 	// Brotli quality 5 compresses a page in about a millisecond with 1.5
 	// MB of state; quality 9 would need 32 MB for 1 % less.
 	brotliWriters = sync.Pool{New: func() any {
