@@ -77,3 +77,35 @@ func TestRating_InvalidStars_422WithMessage(t *testing.T) {
 		t.Fatalf("invalid ratings stored: %d", n)
 	}
 }
+
+// TestRating_NoTokenButHoneypotAndLimitPerClient: the rating form carries
+// no per-visitor token (the pages are cached documents); a robot that
+// fills the hidden field stores nothing, and one client stores at most 30
+// ratings an hour.
+func TestRating_NoTokenButHoneypotAndLimitPerClient(t *testing.T) {
+	e := newTestEnv(t, atTime(tuesdayBeforeNoon)) // one window of the limit
+	_, page := e.get("/servizi/ufficio-della-cittadinanza")
+	if !strings.Contains(page, `action="/valutazione"`) || !strings.Contains(page, `name="sito_web"`) {
+		t.Fatal("the rating form or its honeypot is missing")
+	}
+	resp, _ := e.post("/valutazione", url.Values{"page": {"/"}, "stars": {"5"}, "answer": {"Altro"}, "sito_web": {"https://spam.example"}})
+	if resp.StatusCode != 422 || countRatings(t, e) != 0 {
+		t.Fatalf("honeypot filled: status %d, %d stored", resp.StatusCode, countRatings(t, e))
+	}
+	for i := range 30 {
+		if resp, _ := e.post("/valutazione", url.Values{"page": {"/"}, "stars": {"4"}, "answer": {"Altro"}}); resp.StatusCode != 200 {
+			t.Fatalf("rating %d: status %d", i+1, resp.StatusCode)
+		}
+	}
+	if resp, body := e.post("/valutazione", url.Values{"page": {"/"}, "stars": {"4"}, "answer": {"Altro"}}); resp.StatusCode != 429 ||
+		!strings.Contains(body, "Riprova più tardi") {
+		t.Fatalf("rating 31: status %d", resp.StatusCode)
+	}
+	if n := countRatings(t, e); n != 30 {
+		t.Fatalf("%d ratings stored, want 30", n)
+	}
+	var keys int
+	if err := e.Store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM rate_limits WHERE key LIKE 'rating:%' AND key NOT LIKE '%127.0.0.1%'`).Scan(&keys); err != nil || keys != 1 {
+		t.Fatalf("rate-limit keys without the address: %d (%v)", keys, err)
+	}
+}
