@@ -65,8 +65,8 @@ func (rep *report) write(w io.Writer) {
 	fmt.Fprintf(w, "\n### make bench — %s\n\n", rep.began.Format("2006-01-02 15:04 MST"))
 	fmt.Fprintf(w, "Machine: %s; load average %s at the start, %s at the end. Portal %s, PostgreSQL of `make test` (private cluster), demo data.\n",
 		rep.machine, rep.loadStart, rep.loadEnd, rep.revision)
-	fmt.Fprintf(w, "Throughput: closed loop, %d keep-alive clients × %v, `Accept-Encoding: gzip`. Latency: open loop, %.0f req/s × %v (latency from the scheduled start). Load generator and servers share the machine.\n\n",
-		o.clients, o.duration, o.rate, o.rateDuration)
+	fmt.Fprintf(w, "Throughput: closed loop, %d keep-alive clients × %v, `Accept-Encoding: gzip`. Latency: open loop, %.0f req/s × %v (latency from the scheduled start). Portal and same-bytes server take turns in %d rounds of each; the load generator and the servers share the machine.\n\n",
+		o.clients, o.duration, o.rate, o.rateDuration, rounds)
 	fmt.Fprintln(w, "| measure | portal | baseline | ratio | target | |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|")
 	for _, t := range rep.throughput {

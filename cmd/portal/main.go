@@ -219,6 +219,11 @@ func openPool(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	}
 	pc.ConnConfig.RuntimeParams["timezone"] = "Europe/Rome"
 	pc.ConnConfig.RuntimeParams["application_name"] = "udc-portal"
+	if pc.ConnConfig.ConnectTimeout == 0 {
+		// An unreachable server (not one that refuses) must fail a request
+		// in seconds, so that it gets its 503 or the cached page.
+		pc.ConnConfig.ConnectTimeout = 5 * time.Second
+	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	pool, err := pgxpool.NewWithConfig(ctx, pc)
@@ -280,6 +285,9 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, logger *slog
 	}()
 	go srv.Run(ctx) // office-change listener, stops with ctx
 	if err := startProfiler(ctx, logger); err != nil {
+		return err
+	}
+	if err := startMetrics(ctx, cfg.MetricsAddr, srv.MetricsHandler(), logger); err != nil {
 		return err
 	}
 	hs := web.HTTPServer(cfg.Addr, srv.Handler())

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/netip"
 	"net/url"
 	"os"
@@ -66,6 +67,10 @@ type Config struct {
 	RetentionMonths int
 	// ShutdownTimeout bounds graceful shutdown (SHUTDOWN_TIMEOUT).
 	ShutdownTimeout time.Duration
+	// MetricsAddr is where /metrics is served in the Prometheus format
+	// (METRICS_ADDR), a listener of its own that the load balancer does
+	// not publish; empty: no metrics listener.
+	MetricsAddr string
 	// RequireAdminTOTP makes the TOTP second factor mandatory for
 	// administrators (REQUIRE_ADMIN_TOTP=1): an administrator without it is
 	// sent to the enrolment page and can do nothing else until enrolled.
@@ -89,6 +94,7 @@ func fromLookup(get func(string) string) (Config, error) {
 		LogFormat:    def(get("LOG_FORMAT"), "text"),
 		SMTPURL:      get("SMTP_URL"),
 		MailFrom:     def(get("MAIL_FROM"), "Uffici della Cittadinanza <noreply@localhost>"),
+		MetricsAddr:  get("METRICS_ADDR"),
 	}
 	c.BaseURL = strings.TrimRight(def(get("BASE_URL"), "http://"+c.Addr), "/")
 	var errs []error
@@ -150,6 +156,11 @@ func (c Config) Validate() error {
 	u, err := url.Parse(c.BaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, fmt.Errorf("BASE_URL %q must be an absolute http(s) URL", c.BaseURL))
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			errs = append(errs, fmt.Errorf("METRICS_ADDR %q must be host:port, such as 127.0.0.1:9100: %w", c.MetricsAddr, err))
+		}
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("LOG_FORMAT %q must be text or json", c.LogFormat))

@@ -109,6 +109,13 @@ const emailLockClass = 7274401
 // confirmation e-mail are committed together or not at all. If the outbox
 // fails nothing is written.
 //
+// The statements are pipelined (pgx batches) in three round trips besides
+// BEGIN, the outbox and COMMIT: the draft; the locks and counts; the
+// writes. Pipelining changes nothing of their meaning: PostgreSQL runs
+// them one after the other, each with its own snapshot, so every count
+// still follows the lock it depends on; it only spares the waits between
+// them, during which the locks were held.
+//
 // It returns ErrNotFound for a missing or expired draft and
 // ErrDraftIncomplete when the draft lacks office, professional, slot or
 // e-mail address.
@@ -135,25 +142,19 @@ func (s *Store) SubmitDraft(ctx context.Context, draftID int64, na NewAppointmen
 			return ErrDraftIncomplete
 		}
 		sl := slotRef{officeID: d.OfficeID, professional: d.Professional, start: d.SlotStart}
-		if err := claimSeat(ctx, tx, sl, capacity, now, draftID, 0); err != nil {
+		if err := claimSeatAndAddress(ctx, tx, sl, capacity, now, draftID, d.Applicant.Email, maxActive); err != nil {
 			return err
 		}
-		if err := checkActiveLimit(ctx, tx, d.Applicant.Email, maxActive, now); err != nil {
-			return err
-		}
-		a, err = insertAppointment(ctx, tx, draftID, d, na)
+		var office notify.Office
+		a, office, err = writeAppointment(ctx, tx, draftID, d, na)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM slot_holds WHERE draft_id = $1`, draftID); err != nil {
-			return fmt.Errorf("delete hold: %w", err)
-		}
-		if _, err := tx.Exec(ctx, `UPDATE booking_drafts SET appointment_id = $2 WHERE id = $1`, draftID, a.ID); err != nil {
-			return fmt.Errorf("link draft: %w", err)
-		}
-		if err := s.enqueueEvent(ctx, tx, a.OfficeID, notify.Event{Kind: notify.Booked, Appointment: a.Notice(),
-			Token: na.Token, At: now}); err != nil {
-			return err
+		if s.outbox != nil {
+			if err := s.notifyOutbox(ctx, tx, office, notify.Event{Kind: notify.Booked, Appointment: a.Notice(),
+				Token: na.Token, At: now}); err != nil {
+				return err
+			}
 		}
 		created = true
 		return nil
@@ -167,21 +168,82 @@ func (s *Store) SubmitDraft(ctx context.Context, draftID int64, na NewAppointmen
 	return a, created, nil
 }
 
+// claimSeatAndAddress is claimSeat followed by checkActiveLimit, in one
+// round trip: it locks the slot (creating its slot_locks row), counts
+// its seats, locks the e-mail address (a transaction-scoped advisory
+// lock, which serialises two bookings with the same address for
+// different slots, where the slot locks alone would not) and counts the
+// address's future active appointments; then ErrSlotFull or
+// ErrTooManyActive. When housekeeping deleted the slot's lock row between
+// its creation and its locking, it falls back to the statements one by
+// one.
+func claimSeatAndAddress(ctx context.Context, tx pgx.Tx, sl slotRef, capacity int, now time.Time, exceptDraft int64,
+	email string, maxActive int) error {
+	b := &pgx.Batch{}
+	b.Queue(`INSERT INTO slot_locks (office_id, professional, starts_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+		sl.officeID, string(sl.professional), sl.start)
+	b.Queue(`SELECT count(*) FROM (SELECT 1 FROM slot_locks WHERE office_id = $1 AND professional = $2 AND starts_at = $3
+		FOR UPDATE) l`, sl.officeID, string(sl.professional), sl.start)
+	b.Queue(seatsTakenSQL, sl.officeID, string(sl.professional), sl.start, now, exceptDraft, int64(0))
+	b.Queue(lockEmailSQL, emailLockClass, email)
+	b.Queue(activeByEmailSQL, email, now)
+	br := tx.SendBatch(ctx, b)
+	var locked, seats, active int
+	_, err := br.Exec()
+	if err == nil {
+		err = br.QueryRow().Scan(&locked)
+	}
+	if err == nil {
+		err = br.QueryRow().Scan(&seats)
+	}
+	if err == nil {
+		_, err = br.Exec()
+	}
+	if err == nil {
+		err = br.QueryRow().Scan(&active)
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("lock slot and address: %w", err)
+	}
+	if locked == 0 { // the lock row vanished: the slow, careful way
+		if err := claimSeat(ctx, tx, sl, capacity, now, exceptDraft, 0); err != nil {
+			return err
+		}
+		return checkActiveLimit(ctx, tx, email, maxActive, now)
+	}
+	if seats >= capacity {
+		return ErrSlotFull
+	}
+	if booking.MaxActiveReached(active, maxActive) {
+		return ErrTooManyActive
+	}
+	return nil
+}
+
+// activeByEmailSQL counts the future active appointments of an address.
+// Addresses are compared in their canonical form (the SQL function
+// email_canonical, migration 00006: case, "+tag", Gmail's dots), so one
+// mailbox written in several ways counts once.
+const activeByEmailSQL = `SELECT count(*) FROM appointments WHERE email_canonical(email) = email_canonical($1)
+	AND starts_at > $2 AND status IN ` + activeStatuses
+
+// lockEmailSQL takes the transaction-scoped advisory lock on the canonical
+// address: it serialises two bookings with the same address for different
+// slots, which the slot locks alone would not.
+const lockEmailSQL = `SELECT pg_advisory_xact_lock($1, hashtext(email_canonical($2)))`
+
 // checkActiveLimit returns ErrTooManyActive when the address already has
-// maxActive future active appointments. Addresses are compared in their
-// canonical form (the SQL function email_canonical, migration 00006: case,
-// "+tag", Gmail's dots), so one mailbox written in several ways counts
-// once. The transaction-scoped advisory lock on the canonical address
-// serialises two bookings with the same address for different slots,
-// which the slot locks alone would not.
+// maxActive future active appointments, counted under the address's lock
+// (see activeByEmailSQL and lockEmailSQL).
 func checkActiveLimit(ctx context.Context, tx pgx.Tx, email string, maxActive int, now time.Time) error {
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext(email_canonical($2)))`, emailLockClass, email); err != nil {
+	if _, err := tx.Exec(ctx, lockEmailSQL, emailLockClass, email); err != nil {
 		return fmt.Errorf("lock e-mail address: %w", err)
 	}
 	var n int
-	err := tx.QueryRow(ctx, `SELECT count(*) FROM appointments WHERE email_canonical(email) = email_canonical($1) AND starts_at > $2
-		AND status IN `+activeStatuses, email, now).Scan(&n)
-	if err != nil {
+	if err := tx.QueryRow(ctx, activeByEmailSQL, email, now).Scan(&n); err != nil {
 		return fmt.Errorf("count active appointments: %w", err)
 	}
 	if booking.MaxActiveReached(n, maxActive) {
@@ -190,10 +252,19 @@ func checkActiveLimit(ctx context.Context, tx pgx.Tx, email string, maxActive in
 	return nil
 }
 
-// insertAppointment inserts the appointment of the draft. A clash of
-// booking codes (about 39 random bits each) is retried with a new code
-// inside a savepoint.
-func insertAppointment(ctx context.Context, tx pgx.Tx, draftID int64, d DraftData, na NewAppointment) (Appointment, error) {
+// insertAppointmentSQL inserts an appointment; a clash of booking codes
+// (about 39 random bits each) inserts nothing and returns no row, and the
+// caller tries again with a new code.
+const insertAppointmentSQL = `INSERT INTO appointments (code, office_id, professional, starts_at, ends_at,
+		status, mode, reason, note, first_name, last_name, email, phone, fiscal_code, channel,
+		interpreter_language, accessibility_note, manage_token_hash, token_expires_at, draft_id)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+	ON CONFLICT (code) DO NOTHING
+	RETURNING ` + appointmentColumns
+
+// insertAppointmentArgs are the arguments of insertAppointmentSQL for the
+// appointment of d (draftID 0: booked without a draft, by the office).
+func insertAppointmentArgs(bookingCode string, draftID int64, d DraftData, na NewAppointment) []any {
 	status := na.Status
 	if status == "" {
 		status = na.Mode.InitialStatus()
@@ -205,32 +276,78 @@ func insertAppointment(ctx context.Context, tx pgx.Tx, draftID int64, d DraftDat
 	if d.Applicant.NeedsAccessibility {
 		accessibility = &d.Applicant.AccessibilityNote
 	}
+	return []any{bookingCode, d.OfficeID, string(d.Professional), d.SlotStart, d.SlotEnd, string(status), string(na.Mode),
+		d.Details.Reason, d.Details.Note, d.Applicant.FirstName, d.Applicant.LastName, d.Applicant.Email,
+		d.Applicant.Phone, d.Applicant.FiscalCode, d.Applicant.Channel, interpreter, accessibility,
+		tokenHash(na.Token), na.TokenExpiresAt, nullID(draftID)}
+}
+
+// maxCodeAttempts bounds the retries after booking code clashes.
+const maxCodeAttempts = 5
+
+// insertAppointment inserts the appointment of d (draftID 0: booked by
+// the office), retrying a booking code clash with a new code.
+func insertAppointment(ctx context.Context, tx pgx.Tx, draftID int64, d DraftData, na NewAppointment) (Appointment, error) {
 	bookingCode := na.Code
 	for attempt := 0; ; attempt++ {
-		var a Appointment
-		err := pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error {
-			var err error
-			a, err = scanAppointment(sp.QueryRow(ctx, `INSERT INTO appointments (code, office_id, professional, starts_at, ends_at,
-					status, mode, reason, note, first_name, last_name, email, phone, fiscal_code, channel,
-					interpreter_language, accessibility_note, manage_token_hash, token_expires_at, draft_id)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
-				RETURNING `+appointmentColumns,
-				bookingCode, d.OfficeID, string(d.Professional), d.SlotStart, d.SlotEnd, string(status), string(na.Mode),
-				d.Details.Reason, d.Details.Note, d.Applicant.FirstName, d.Applicant.LastName, d.Applicant.Email,
-				d.Applicant.Phone, d.Applicant.FiscalCode, d.Applicant.Channel, interpreter, accessibility,
-				tokenHash(na.Token), na.TokenExpiresAt, nullID(draftID)))
-			return err
-		})
-		if state, constraint := pgCode(err); state == "23505" && constraint == "appointments_code_key" && attempt < 5 {
-			if bookingCode, err = newBookingCode(); err != nil {
-				return Appointment{}, err
-			}
-			continue
-		}
-		if err != nil {
+		a, err := scanAppointment(tx.QueryRow(ctx, insertAppointmentSQL, insertAppointmentArgs(bookingCode, draftID, d, na)...))
+		switch {
+		case err == nil:
+			return a, nil
+		case !errors.Is(err, pgx.ErrNoRows):
 			return Appointment{}, fmt.Errorf("insert appointment: %w", err)
+		case attempt >= maxCodeAttempts:
+			return Appointment{}, errors.New("insert appointment: booking code clashes again and again")
 		}
-		return a, nil
+		if bookingCode, err = newBookingCode(); err != nil {
+			return Appointment{}, err
+		}
+	}
+}
+
+// writeAppointment inserts the appointment of the draft, deletes the
+// draft's hold, links the draft and reads the office the e-mail names, in
+// one round trip (a pgx batch). A clash of booking codes inserts nothing,
+// and then nothing else changes either: it is tried again with a new code.
+func writeAppointment(ctx context.Context, tx pgx.Tx, draftID int64, d DraftData, na NewAppointment) (Appointment, notify.Office, error) {
+	bookingCode := na.Code
+	for attempt := 0; ; attempt++ {
+		b := &pgx.Batch{}
+		b.Queue(insertAppointmentSQL, insertAppointmentArgs(bookingCode, draftID, d, na)...)
+		b.Queue(`DELETE FROM slot_holds WHERE draft_id = $1 AND EXISTS (SELECT 1 FROM appointments WHERE draft_id = $1)`, draftID)
+		b.Queue(`UPDATE booking_drafts SET appointment_id = a.id FROM appointments a
+			WHERE booking_drafts.id = $1 AND a.draft_id = $1`, draftID)
+		b.Queue(officeContactSQL, d.OfficeID)
+		br := tx.SendBatch(ctx, b)
+		a, err := scanAppointment(br.QueryRow())
+		inserted := err == nil
+		if errors.Is(err, pgx.ErrNoRows) {
+			err = nil
+		}
+		if err == nil {
+			_, err = br.Exec()
+		}
+		if err == nil {
+			_, err = br.Exec()
+		}
+		var office notify.Office
+		if err == nil {
+			office, err = scanOfficeContact(br.QueryRow(), d.OfficeID)
+		}
+		if cerr := br.Close(); err == nil {
+			err = cerr
+		}
+		switch {
+		case err != nil:
+			return Appointment{}, notify.Office{}, fmt.Errorf("insert appointment: %w", err)
+		case inserted:
+			return a, office, nil
+		case attempt >= maxCodeAttempts:
+			return Appointment{}, notify.Office{}, errors.New("insert appointment: booking code clashes again and again")
+		}
+		if bookingCode, err = newBookingCode(); err != nil {
+			return Appointment{}, notify.Office{}, err
+		}
 	}
 }
 

@@ -371,6 +371,14 @@ func TestSubmitDraft_CodeClash_NewCodeDrawn(t *testing.T) {
 	if a.Code == first.Code || !strings.HasPrefix(a.Code, "UDC-") {
 		t.Fatalf("code = %q, first %q", a.Code, first.Code)
 	}
+	// The clash left nothing half-done: the draft is linked to the
+	// appointment made with the new code, once.
+	var linked *int64
+	var n int
+	if err := f.pool.QueryRow(ctx, `SELECT appointment_id, (SELECT count(*) FROM appointments WHERE draft_id = $1)
+		FROM booking_drafts WHERE id = $1`, d.ID).Scan(&linked, &n); err != nil || linked == nil || *linked != a.ID || n != 1 {
+		t.Fatalf("draft linked to %v, %d appointments (%v), want %d once", linked, n, err, a.ID)
+	}
 }
 
 func TestSubmitDraft_IncompleteOrUnknownDraft(t *testing.T) {

@@ -18,6 +18,9 @@ type ctxKey int
 const (
 	nonceKey ctxKey = iota
 	requestStateKey
+	// documentKey marks a request rendered as a document (pagecache.go):
+	// page() then adds no per-visitor token and no nonce.
+	documentKey
 )
 
 // requestState is what handlers tell the access log about a request.
@@ -50,13 +53,27 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'nonce-"+nonce+"'; "+
 			"style-src 'self'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "+
 			"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		setStaticSecurityHeaders(h)
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), nonceKey, nonce)))
 	})
+}
+
+// staticSecurityHeaders are the protective headers that are the same on
+// every response (all but the CSP), keys in canonical form; the values
+// are shared, never modified.
+var staticSecurityHeaders = http.Header{
+	"X-Content-Type-Options":     {"nosniff"},
+	"Referrer-Policy":            {"strict-origin-when-cross-origin"},
+	"X-Frame-Options":            {"DENY"},
+	"Permissions-Policy":         {"camera=(), microphone=(), geolocation=(), interest-cohort=()"},
+	"Cross-Origin-Opener-Policy": {"same-origin"},
+}
+
+// setStaticSecurityHeaders sets staticSecurityHeaders on h.
+func setStaticSecurityHeaders(h http.Header) {
+	for k, v := range staticSecurityHeaders {
+		h[k] = v
+	}
 }
 
 // limitBody caps the size of every request body.
@@ -102,6 +119,7 @@ func (s *Server) requestLogger(next http.Handler) http.Handler {
 			slog.Int("bytes", ww.BytesWritten()),
 			slog.Duration("duration", time.Since(start)),
 		)
+		s.metrics.Request(route, r.Method, status, time.Since(start))
 	})
 }
 

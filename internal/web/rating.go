@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
@@ -108,6 +109,23 @@ func (s *Server) ratingRef(page string, stars int) string {
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
 }
 
+// The rating form has no per-visitor token (the pages carrying it are
+// cached documents): http.CrossOriginProtection refuses cross-site posts,
+// a honeypot field catches robots and each client may store ratingMax
+// ratings per ratingWindow.
+const (
+	ratingWindow = time.Hour
+	ratingMax    = 30
+)
+
+// ratingLimitKey is the rate-limit key of the client: a keyed hash of its
+// address, so that no address is stored with the ratings' counters.
+func (s *Server) ratingLimitKey(r *http.Request) string {
+	m := hmac.New(sha256.New, s.csrf.key)
+	m.Write([]byte("rating-limit|" + s.clientIP(r)))
+	return "rating:" + base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
+}
+
 // ratingSubmit stores a page rating. With JavaScript the stars and the
 // follow-up arrive together and are stored at once. Without it the stars
 // come first and the follow-up is asked on its own page, carrying the
@@ -138,6 +156,21 @@ func (s *Server) ratingSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	if f.Ref != "" && !hmac.Equal([]byte(f.Ref), []byte(s.ratingRef(f.Page, f.Stars))) {
 		s.forbidden(w, r)
+		return
+	}
+	if r.PostFormValue(honeypotField) != "" {
+		s.errorPage(w, r, http.StatusUnprocessableEntity, "Valutazione non registrata",
+			"La valutazione contiene dati non validi e non è stata registrata.")
+		return
+	}
+	allowed, err := s.store.AllowSubmission(r.Context(), s.ratingLimitKey(r), s.now(), ratingWindow, ratingMax)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if !allowed {
+		s.errorPage(w, r, http.StatusTooManyRequests, "Troppe valutazioni",
+			"Da questa connessione sono arrivate molte valutazioni in poco tempo: questa non è stata registrata. Riprova più tardi.")
 		return
 	}
 	if err := s.store.AddRating(r.Context(), store.Rating{PagePath: f.Page, Stars: f.Stars, Answer: f.Answer, Comment: f.Comment}); err != nil {

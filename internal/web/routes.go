@@ -15,7 +15,10 @@ func (s *Server) Handler() http.Handler {
 	r.Use(middleware.RequestID)
 	r.Use(s.requestLogger)
 	r.Use(s.recoverer)
+	r.Use(s.fromMemory) // fresh cached documents, before anything else (pagecache.go)
 	r.Use(securityHeaders)
+	r.Use(compressResponses())
+	r.Use(middleware.GetHead)
 	r.Use(limitBody)
 	r.Use(crossOrigin)
 	r.Use(s.cleanInput) // bad bytes in path, query, form: 400/422 (input.go)
@@ -33,31 +36,35 @@ func (s *Server) Handler() http.Handler {
 		http.Redirect(w, r, s.assets.URL("img/favicon.svg"), http.StatusMovedPermanently)
 	})
 
-	// Public pages.
+	// Public pages are documents: rendered once per content version, kept
+	// compressed in memory and served to everyone alike, with an ETag and
+	// no cookie or nonce (pagecache.go). A new public page is one more
+	// line: perMinute when it shows the time, the query parameters it reads.
 	r.Group(func(r chi.Router) {
-		r.Use(s.protect)
-		r.Get("/", s.homePage)
-		r.Get("/servizi", s.servicesList)
-		r.Get("/servizi/{slug}", s.serviceSheet)
-		r.Post("/valutazione", s.ratingSubmit)
-		r.Get("/privacy", s.privacyPage)
-		r.Get("/note-legali", s.legalNotesPage)
-		r.Get("/dichiarazione-di-accessibilita", s.accessibilityPage)
-		r.Get("/domande-frequenti", s.faqPage)
+		r.With(s.document(untilChanged)).Get("/", s.homePage)
+		r.With(s.document(untilChanged, "argomento")).Get("/servizi", s.servicesList)
+		r.With(s.document(untilChanged)).Get("/servizi/{slug}", s.serviceSheet)
+		r.With(s.document(untilChanged)).Get("/privacy", s.privacyPage)
+		r.With(s.document(untilChanged)).Get("/note-legali", s.legalNotesPage)
+		r.With(s.document(untilChanged)).Get("/dichiarazione-di-accessibilita", s.accessibilityPage)
+		r.With(s.document(untilChanged)).Get("/domande-frequenti", s.faqPage)
 
 		// Offices: find the office of a Comune, its hours, open data.
-		r.Get("/comuni", s.comuniList)
-		r.Get("/comuni/{comune}", s.comunePage)
-		r.Get("/uffici/{slug}", s.officePage)
-		r.Get("/opendata", s.openDataPage)
-		r.Get("/opendata/uffici.json", s.openDataJSON)
-		r.Get("/opendata/uffici.csv", s.openDataCSV)
+		r.With(s.document(untilChanged, "q", "comune")).Get("/comuni", s.comuniList)
+		r.With(s.document(perMinute)).Get("/comuni/{comune}", s.comunePage)
+		r.With(s.document(perMinute)).Get("/uffici/{slug}", s.officePage)
+		r.With(s.document(untilChanged)).Get("/opendata", s.openDataPage)
+		r.With(s.document(perMinute)).Get("/opendata/uffici.json", s.openDataJSON)
+		r.With(s.document(perMinute)).Get("/opendata/uffici.csv", s.openDataCSV)
 	})
+	// The page rating: no per-visitor token (CrossOriginProtection refuses
+	// cross-site posts), so that the pages carrying it can be documents.
+	r.With(statelessPage).Post("/valutazione", s.ratingSubmit)
 
 	// Reports of a problem (report.go): a public form without a
 	// per-visitor token, guarded by CrossOriginProtection (above), a
 	// honeypot and a limit per address.
-	r.Get("/segnala-disservizio", s.reportForm)
+	r.With(s.document(untilChanged, "pagina")).Get("/segnala-disservizio", s.reportForm)
 	r.Post("/segnala-disservizio", s.reportSubmit)
 	r.Get("/segnala-disservizio/inviata", s.reportDone)
 
@@ -105,7 +112,7 @@ func (s *Server) Handler() http.Handler {
 
 		// Logged-in staff: the session's own CSRF token on every POST.
 		r.Group(func(r chi.Router) {
-			r.Use(s.requireStaff, s.staffCSRF)
+			r.Use(s.requireStaff, s.staffCSRF, s.staffWrites)
 			r.Post("/esci", s.staffLogout)
 			r.Get("/sicurezza", s.securityPage)
 			r.Post("/sicurezza/totp", s.totpEnable)

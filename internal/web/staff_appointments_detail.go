@@ -272,6 +272,9 @@ func (s *Server) changeStatus(w http.ResponseWriter, r *http.Request, act status
 	// No personal data in the log: the appointment's id and the change.
 	s.log.Info("appointment status changed by staff", "request_id", middleware.GetReqID(ctx), "appointment_id", a.ID,
 		"from", string(a.Status), "to", string(changed.Status))
+	if changed.Status == booking.StatusCancelled {
+		s.metrics.Cancelled("staff")
+	}
 	msg := act.done(changed)
 	if store.Notifies(act.to) && changed.Email == "" {
 		// Booked by the staff without an address: nobody is e-mailed.

@@ -81,6 +81,7 @@ func (s *Server) staffLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	ip := s.clientIP(r)
 	refuse := func(status int, problem string) {
+		s.metrics.LoginFailed()
 		f.Problem = problem
 		s.render(w, r, status, templates.StaffLoginPage(s.publicStaffPage(w, r, "Accedi"), f))
 	}
@@ -261,6 +262,7 @@ func (s *Server) staffCode(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	attempt, ok := s.beginAttempt(w, r, auth.NormalizeEmail(u.Email), s.clientIP(r), func(status int, problem string) {
+		s.metrics.LoginFailed()
 		s.sessions.Remove(ctx, sessPendingUser)
 		lf := templates.StaffLoginForm{Email: u.Email, Problem: problem, Errors: map[string]string{}}
 		s.render(w, r, status, templates.StaffLoginPage(s.publicStaffPage(w, r, "Accedi"), lf))
@@ -276,6 +278,7 @@ func (s *Server) staffCode(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !valid {
+		s.metrics.LoginFailed()
 		// The attempt stays recorded as a failure.
 		f.Errors["code"] = msgBadCode
 		s.render(w, r, http.StatusUnprocessableEntity, templates.StaffCodePage(page, f))

@@ -276,7 +276,7 @@ func TestStaffCSRF_PostWithoutSessionToken_403(t *testing.T) {
 	_, pw := addStaff(t, e.Store, "a@example.org", auth.RoleAdmin)
 	e.mustLogin("a@example.org", pw)
 	// The public double-submit token is not the staff token.
-	public := e.csrf("/")
+	public := e.publicToken()
 	for _, form := range []url.Values{{}, {"csrf_token": {"falso"}}, {"csrf_token": {public}}} {
 		resp, body := e.post("/area-riservata/esci", form)
 		if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "Richiesta non valida") {
