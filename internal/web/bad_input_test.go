@@ -69,7 +69,7 @@ func TestBadInput_EveryRoute_NULInvalidUTF8AndControls_400Or422NeverServerError(
 	admin.mustLogin("admin@example.org", pw)
 	_, dash := admin.get("/area-riservata/")
 	staffToken := csrfRE.FindStringSubmatch(dash)[1]
-	publicToken := citizen.csrf("/")
+	publicToken := citizen.csrf("/prenota?comune=perugia")
 
 	var appointmentID, faqID int64
 	if err := e.Store.Pool().QueryRow(ctx, `SELECT (SELECT min(id) FROM appointments), (SELECT min(id) FROM faq_items)`).Scan(&appointmentID, &faqID); err != nil {
@@ -232,8 +232,7 @@ func TestBadInput_ClearItalianMessage_NoEcho(t *testing.T) {
 	if strings.Contains(body, "\x00") || strings.Contains(body, "\xc0\xaf") {
 		t.Error("the page echoes the refused bytes")
 	}
-	tok := e.csrf("/")
-	resp, body := e.post("/valutazione", url.Values{"csrf_token": {tok}, "page": {"/"}, "stars": {"4"}, "comment": {"ciao\x00"}})
+	resp, body := e.post("/valutazione", url.Values{"page": {"/"}, "stars": {"4"}, "comment": {"ciao\x00"}})
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Testo non valido") || !strings.Contains(body, "Non abbiamo salvato nulla") {
 		t.Fatalf("form: %d", resp.StatusCode)
 	}
@@ -241,12 +240,12 @@ func TestBadInput_ClearItalianMessage_NoEcho(t *testing.T) {
 		t.Fatalf("%d ratings stored", n)
 	}
 	// Tabs and line breaks in a form value are text.
-	resp, _ = e.post("/valutazione", url.Values{"csrf_token": {tok}, "page": {"/"}, "stars": {"4"}, "comment": {"riga uno\r\n\triga due"}})
+	resp, _ = e.post("/valutazione", url.Values{"page": {"/"}, "stars": {"4"}, "comment": {"riga uno\r\n\triga due"}})
 	if resp.StatusCode != http.StatusOK || countRatings(t, e) != 1 {
 		t.Fatalf("multi-line comment: %d", resp.StatusCode)
 	}
 	// A body over 64 KiB is refused whole.
-	resp, _ = e.post("/valutazione", url.Values{"csrf_token": {tok}, "page": {"/"}, "stars": {"4"}, "comment": {strings.Repeat("a", 70<<10)}})
+	resp, _ = e.post("/valutazione", url.Values{"page": {"/"}, "stars": {"4"}, "comment": {strings.Repeat("a", 70<<10)}})
 	if resp.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Fatalf("large body: %d", resp.StatusCode)
 	}
