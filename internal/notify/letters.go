@@ -22,6 +22,14 @@ type letter struct {
 	FirstName string
 	// Office contact details; the address includes the town.
 	OfficeName, OfficeAddress, OfficePhone, OfficeEmail string
+	// OfficeHours are the weekly hours, a line a day ("lunedì: 9:00–13:00
+	// accoglienza"); OfficeHoursNote the office's note about them.
+	OfficeHours     []string
+	OfficeHoursNote string
+	// OfficeURL is the office's page in full, "" to leave it out.
+	OfficeURL string
+	// Organizer is the e-mail address of the calendar entries' ORGANIZER.
+	Organizer string
 	// Start and End are the appointment's instants; they are written in
 	// Rome time.
 	Start, End time.Time
@@ -41,8 +49,9 @@ type letter struct {
 	// BookURL, if set, is offered to book again after a cancellation or a
 	// declined request.
 	BookURL string
-	// WhatToBring lists the documents to bring, one per item.
-	WhatToBring []string
+	// WhatToBring is what the service sheet asks to bring (its SheetURL
+	// in full).
+	WhatToBring WhatToBring
 	// CalendarAttached says an .ics file is attached, so the text can
 	// mention it.
 	CalendarAttached bool
@@ -180,11 +189,22 @@ type view struct {
 	Greeting string
 	Intro    []string
 	Details  []detail
-	Bring    []string
+	// Bring is shown only when set (Known) by the messages about an
+	// appointment still to come.
+	Bring    WhatToBring
 	Action   *action
 	Calendar string // a note about the attached .ics file, or ""
-	Contact  string
-	Office   string
+	// Office is how to reach the office: name, address, phone, e-mail,
+	// weekly hours and its page.
+	Office officeView
+}
+
+// officeView is the closing block of every message: whom to ask.
+type officeView struct {
+	Name, Address, Phone, Email string
+	Hours                       []string
+	HoursNote                   string
+	URL                         string
 }
 
 type detail struct{ Label, Value string }
@@ -196,18 +216,10 @@ func (a letter) view(title string) *view {
 	if n := strings.TrimSpace(a.FirstName); n != "" {
 		greeting = "Gentile " + n + ","
 	}
-	var contact []string
-	if a.OfficePhone != "" {
-		contact = append(contact, "telefono "+a.OfficePhone)
-	}
-	if a.OfficeEmail != "" {
-		contact = append(contact, "e-mail "+a.OfficeEmail)
-	}
-	c := ""
-	if len(contact) > 0 {
-		c = "Per informazioni contatta l'ufficio: " + strings.Join(contact, ", ") + "."
-	}
-	return &view{Title: title, Greeting: greeting, Contact: c, Office: a.OfficeName}
+	return &view{Title: title, Greeting: greeting, Office: officeView{
+		Name: a.OfficeName, Address: a.OfficeAddress, Phone: a.OfficePhone, Email: a.OfficeEmail,
+		Hours: a.OfficeHours, HoursNote: a.OfficeHoursNote, URL: a.OfficeURL,
+	}}
 }
 
 // details lists the appointment; when is the label of its times, or ""
@@ -290,10 +302,13 @@ func (v *view) text() string {
 	if len(v.Details) > 0 {
 		line()
 	}
-	if len(v.Bring) > 0 {
-		line("Cosa portare:")
-		for _, x := range v.Bring {
-			line("- ", x)
+	if v.Bring.Known() {
+		line(bringTitle + ":")
+		for _, x := range v.Bring.textLines() {
+			line(x)
+		}
+		if u := v.Bring.SheetURL; u != "" {
+			line(v.Bring.sourceLead(), u)
 		}
 		line()
 	}
@@ -306,11 +321,30 @@ func (v *view) text() string {
 		line(v.Action.URL)
 		line()
 	}
-	if v.Contact != "" {
-		line(v.Contact)
-		line()
+	o := v.Office
+	line(officeTitle + ":")
+	line(o.Name)
+	if o.Address != "" {
+		line(o.Address)
 	}
-	line(v.Office)
+	if o.Phone != "" {
+		line("Telefono: ", o.Phone)
+	}
+	if o.Email != "" {
+		line("E-mail: ", o.Email)
+	}
+	if len(o.Hours) > 0 {
+		line(hoursTitle + ":")
+		for _, h := range o.Hours {
+			line("- ", h)
+		}
+	}
+	if o.HoursNote != "" {
+		line("Orari: ", o.HoursNote)
+	}
+	if o.URL != "" {
+		line(officeLinkLead, o.URL)
+	}
 	line()
 	line("-- ")
 	line(footer)
@@ -338,3 +372,16 @@ const footer = "Questo messaggio è stato inviato automaticamente dal portale de
 // Footer returns footer, for the template: the text and the HTML part say
 // the same.
 func (v *view) Footer() string { return footer }
+
+// BringTitle heads «Cosa portare», for the template (as the other
+// headings below: the text and the HTML part say the same).
+func (v *view) BringTitle() string { return bringTitle }
+
+// OfficeTitle heads the office's contacts.
+func (v *view) OfficeTitle() string { return officeTitle }
+
+// HoursTitle heads the weekly hours.
+func (v *view) HoursTitle() string { return hoursTitle }
+
+// OfficeLinkLead leads to the office's page.
+func (v *view) OfficeLinkLead() string { return officeLinkLead }

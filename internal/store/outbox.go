@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/udc-umbria/portal/internal/hours"
 	"github.com/udc-umbria/portal/internal/notify"
 )
 
@@ -40,20 +42,40 @@ func (s *Store) enqueueEvent(ctx context.Context, tx pgx.Tx, officeID int64, e n
 		return err
 	}
 	e.Office = o
+	bring, err := whatToBring(ctx, tx)
+	if err != nil {
+		return err
+	}
+	e.Appointment.WhatToBring = bring.Notice()
 	if err := s.outbox.Notify(ctx, tx, e); err != nil {
 		return fmt.Errorf("enqueue %s e-mail: %w", e.Kind, err)
 	}
 	return nil
 }
 
-// officeContact loads what the e-mails say about office id.
+// officeContact loads what the e-mails say about office id: how to reach
+// it and its weekly hours.
 func officeContact(ctx context.Context, tx pgx.Tx, id int64) (notify.Office, error) {
 	var o Office
-	err := tx.QueryRow(ctx, `SELECT o.name, o.address, o.cap, c.name, c.province, o.phone, o.email
+	err := tx.QueryRow(ctx, `SELECT o.slug, o.name, o.address, o.cap, c.name, c.province, o.phone, o.email, o.hours_note
 		FROM offices o JOIN comuni c ON c.istat = o.seat_istat WHERE o.id = $1`, id).
-		Scan(&o.Name, &o.Address, &o.CAP, &o.SeatName, &o.SeatProvince, &o.Phone, &o.Email)
+		Scan(&o.Slug, &o.Name, &o.Address, &o.CAP, &o.SeatName, &o.SeatProvince, &o.Phone, &o.Email, &o.HoursNote)
 	if err != nil {
 		return notify.Office{}, fmt.Errorf("load office %d: %w", id, notFound(err))
+	}
+	rows, err := tx.Query(ctx, `SELECT weekday, start_min, end_min, kind FROM office_hours WHERE office_id = $1`, id)
+	if err != nil {
+		return notify.Office{}, fmt.Errorf("load hours of office %d: %w", id, err)
+	}
+	o.Hours, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (hours.Interval, error) {
+		var wd int16
+		var start, end int32
+		var kind string
+		err := row.Scan(&wd, &start, &end, &kind)
+		return hours.Interval{Weekday: time.Weekday(wd), Start: hours.Clock(start), End: hours.Clock(end), Kind: hours.Kind(kind)}, err
+	})
+	if err != nil {
+		return notify.Office{}, fmt.Errorf("load hours of office %d: %w", id, err)
 	}
 	return o.Contact(), nil
 }
@@ -66,9 +88,11 @@ func (a Appointment) Notice() notify.Appointment {
 	}
 }
 
-// Contact is how e-mails and calendar files name and reach the office.
+// Contact is how e-mails and calendar files name and reach the office,
+// with its page and weekly hours.
 func (o Office) Contact() notify.Office {
-	return notify.Office{Name: o.Name, Address: o.FullAddress(), Phone: o.Phone, Email: o.Email}
+	return notify.Office{Name: o.Name, Address: o.FullAddress(), Phone: o.Phone, Email: o.Email,
+		Slug: o.Slug, Hours: o.Hours, HoursNote: o.HoursNote}
 }
 
 // Town is the seat's postcode, Comune and province: "06121 Perugia (PG)".
@@ -81,10 +105,14 @@ func (o Office) Town() string {
 }
 
 // FullAddress is the street address with the town: "Via Oberdan 2, 06121
-// Perugia (PG)".
+// Perugia (PG)", leaving out whichever part is unknown.
 func (o Office) FullAddress() string {
-	if t := o.Town(); t != "" {
+	switch t := o.Town(); {
+	case t == "":
+		return o.Address
+	case o.Address == "":
+		return t
+	default:
 		return o.Address + ", " + t
 	}
-	return o.Address
 }

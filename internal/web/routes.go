@@ -44,6 +44,11 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/dichiarazione-di-accessibilita", s.accessibilityPage)
 		r.Get("/domande-frequenti", s.faqPage)
 		r.Get("/segnala-disservizio", s.reportPage)
+		// Modello Comuni second-level pages: topics and service
+		// categories (topics.go).
+		r.Get("/argomenti", s.topicsList)
+		r.Get("/argomenti/{slug}", s.topicPage)
+		r.Get("/servizi/categoria/{slug}", s.serviceCategory)
 
 		// Offices: find the office of a Comune, its hours, open data.
 		r.Get("/comuni", s.comuniList)
