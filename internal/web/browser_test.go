@@ -13,6 +13,7 @@ import (
 // 1280 px. Later features add their pages here.
 var publicPages = []string{
 	"/", "/servizi", "/servizi/ufficio-della-cittadinanza", "/privacy", "/note-legali",
+	"/argomenti", "/argomenti/assistenza-sociale", "/servizi/categoria/salute-benessere-e-assistenza",
 	"/dichiarazione-di-accessibilita", "/domande-frequenti", "/segnala-disservizio",
 	"/comuni", "/comuni?q=citta", "/comuni/perugia", "/comuni/citta-di-castello", "/comuni/preci",
 	"/uffici/perugia-ponte-san-giovanni", "/uffici/norcia", "/opendata",
