@@ -21,8 +21,8 @@ func sample() letter {
 		OfficePhone: "075 123456", OfficeEmail: "udc.perugia@example.it",
 		Start: rt(2026, 12, 10, 10, 0).UTC(), End: rt(2026, 12, 10, 10, 45).UTC(),
 		Reason: "Prima informazione", Status: booking.StatusConfirmed,
-		ManageURL:        "https://udc.umbria.it/appuntamento/abc_DEF-123",
-		BookURL:          "https://udc.umbria.it/uffici/perugia/prenota",
+		ManageURL: "https://udc.umbria.it/appuntamento/abc_DEF-123",
+		BookURL:   "https://udc.umbria.it/uffici/perugia/prenota",
 		// As scheda.Sanitize leaves it: the apostrophe escaped.
 		WhatToBring: WhatToBring{HTML: "<ul><li>Documento d&#39;identità</li><li>Tessera sanitaria</li></ul>",
 			SheetTitle: "Ufficio della Cittadinanza", SheetURL: "https://udc.umbria.it/servizi/ufficio-della-cittadinanza"},

@@ -79,7 +79,13 @@ func TestBrowser_FormPages_WithAndWithoutJavaScript_BothWidths(t *testing.T) {
 			submitStep(t, b, tab, "/prenota/richiedente", "#error-summary")
 			b.Axe(t, tab, "step 4 with its errors")
 			b.Run(t, tab, setValues("nome", "Maria", "cognome", "Rossi", "email", fmt.Sprintf("maria.moduli%d@example.org", i),
-				"interprete_lingua", "Arabo", "accessibilita_nota", "Accesso senza gradini"), check("privacy"))
+				"interprete_lingua", "Arabo", "accessibilita_nota", "Accesso senza gradini"))
+			// The privacy label is all text: clicking it ticks the box (the
+			// notice is a link of its own).
+			b.Run(t, tab, chromedp.ScrollIntoView(chromedp.CSS(`label[for="privacy"]`)), chromedp.Click(chromedp.CSS(`label[for="privacy"]`)))
+			if ticked, err := chromedp.Run(tab, chromedp.Evaluate[bool](`document.getElementById("privacy").checked && location.pathname === "/prenota/richiedente"`)); err != nil || !ticked {
+				t.Errorf("clicking the privacy label did not tick the box (%v)", err)
+			}
 			submitStep(t, b, tab, "/prenota/richiedente", `form[action="/prenota/conferma"]`)
 			b.Axe(t, tab, "step 5, summary")
 
