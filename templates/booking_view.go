@@ -312,6 +312,12 @@ type AppointmentPage struct {
 	// CanChange is set when the appointment can still be moved or
 	// cancelled online.
 	CanChange bool
+	// MoveRequested says the office can no longer receive the citizen at
+	// this time and asks them to choose another one.
+	MoveRequested bool
+	// OfficeMessage is the office's message: why it cancelled, declined or
+	// asks to move the appointment; "" none.
+	OfficeMessage string
 }
 
 // AppointmentMove is the page to move an appointment to another time.

@@ -74,6 +74,9 @@ type StaffDashboard struct {
 	IsAdmin     bool
 	IsEditor    bool
 	TOTPEnabled bool
+	// OpenReports counts the reports of a problem the account may see
+	// that are not closed yet.
+	OpenReports int
 }
 
 // StaffOfficeLink leads to an office's page in the staff area.

@@ -183,12 +183,47 @@ func proposal(a letter, oldStart, oldEnd time.Time) content {
 	return v.message("Proposta di un nuovo orario per il tuo appuntamento")
 }
 
+// bookedByOffice is sent when the office books an appointment on the
+// citizen's behalf (by phone or at the desk) and the citizen gave an
+// e-mail address: the same details as a confirmation, and the personal
+// link.
+func bookedByOffice(a letter) content {
+	v := a.view("Appuntamento confermato")
+	v.Intro = []string{"come concordato con l'ufficio, abbiamo fissato per te un appuntamento con " + a.Professional.WithArticle() + "."}
+	v.Details = a.details("Quando")
+	v.Bring = a.WhatToBring
+	v.Action = a.manageAction()
+	v.Calendar = a.calendarNote(calendarAdd)
+	return v.message("Appuntamento confermato per " + booking.ShortWhen(a.Start))
+}
+
+// moveRequested is sent when the office can no longer receive the citizen
+// at the appointment's time (a closure, a change of hours) and asks them
+// to choose another time with the personal link; reason is the office's
+// message, "" if none.
+func moveRequested(a letter, reason string) content {
+	v := a.view("Scegli un altro orario per il tuo appuntamento")
+	v.Intro = []string{"l'ufficio non potrà riceverti nell'orario del tuo appuntamento con " + a.Professional.WithArticle() +
+		" di " + booking.LongSpan(a.Start, a.End) + "."}
+	if r := strings.TrimSpace(reason); r != "" {
+		v.Intro = append(v.Intro, "Messaggio dell'ufficio: "+r)
+	}
+	v.Intro = append(v.Intro, "Scegli un altro giorno e orario con il link qui sotto: non devi inserire di nuovo i tuoi dati. Se non ti serve più, con lo stesso link puoi annullarlo.")
+	v.Details = a.details("Orario non più disponibile")
+	if a.ManageURL != "" {
+		v.Action = &action{Lead: a.linkLead("Scegli il nuovo orario:"), Label: "Scegli un altro orario", URL: a.ManageURL + "/sposta"}
+	}
+	return v.message("Scegli un altro orario per il tuo appuntamento di " + booking.ShortWhen(a.Start))
+}
+
 // view is the content shared by the text and the HTML part.
 type view struct {
 	Title    string
 	Greeting string
 	Intro    []string
 	Details  []detail
+	// Answer is the office's answer to a report, one paragraph per line.
+	Answer []string
 	// Bring is shown only when set (Known) by the messages about an
 	// appointment still to come.
 	Bring    WhatToBring
@@ -207,16 +242,18 @@ type officeView struct {
 	URL                         string
 }
 
+// HasContacts reports whether there is more than the name to say: a
+// message about no office in particular is only signed with it.
+func (o officeView) HasContacts() bool {
+	return o.Address != "" || o.Phone != "" || o.Email != "" || len(o.Hours) > 0 || o.HoursNote != "" || o.URL != ""
+}
+
 type detail struct{ Label, Value string }
 
 type action struct{ Lead, Label, URL string }
 
 func (a letter) view(title string) *view {
-	greeting := "Buongiorno,"
-	if n := strings.TrimSpace(a.FirstName); n != "" {
-		greeting = "Gentile " + n + ","
-	}
-	return &view{Title: title, Greeting: greeting, Office: officeView{
+	return &view{Title: title, Greeting: greeting(a.FirstName), Office: officeView{
 		Name: a.OfficeName, Address: a.OfficeAddress, Phone: a.OfficePhone, Email: a.OfficeEmail,
 		Hours: a.OfficeHours, HoursNote: a.OfficeHoursNote, URL: a.OfficeURL,
 	}}
@@ -302,6 +339,14 @@ func (v *view) text() string {
 	if len(v.Details) > 0 {
 		line()
 	}
+	if len(v.Answer) > 0 {
+		line("Risposta dell'ufficio:")
+		line()
+		for _, p := range v.Answer {
+			line(p)
+			line()
+		}
+	}
 	if v.Bring.Known() {
 		line(bringTitle + ":")
 		for _, x := range v.Bring.textLines() {
@@ -322,8 +367,13 @@ func (v *view) text() string {
 		line()
 	}
 	o := v.Office
-	line(officeTitle + ":")
-	line(o.Name)
+	if !o.HasContacts() {
+		// A message not about an office (a report) is signed only.
+		line(o.Name)
+	} else {
+		line(officeTitle + ":")
+		line(o.Name)
+	}
 	if o.Address != "" {
 		line(o.Address)
 	}

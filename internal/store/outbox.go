@@ -32,15 +32,22 @@ func (s *Store) WithOutbox(o Outbox) *Store {
 }
 
 // enqueueEvent completes e with the appointment's office and hands it to
-// the outbox, in tx. Without an outbox it does nothing.
+// the outbox, in tx. Without an outbox, or for an appointment without an
+// e-mail address (booked by the staff for a citizen reached by phone), it
+// does nothing.
 func (s *Store) enqueueEvent(ctx context.Context, tx pgx.Tx, officeID int64, e notify.Event) error {
-	if s.outbox == nil {
+	if s.outbox == nil || e.Appointment.Email == "" {
 		return nil
 	}
 	o, err := officeContact(ctx, tx, officeID)
 	if err != nil {
 		return err
 	}
+	return s.notifyOutbox(ctx, tx, o, e)
+}
+
+// notifyOutbox hands e, about an appointment of office o, to the outbox.
+func (s *Store) notifyOutbox(ctx context.Context, tx pgx.Tx, o notify.Office, e notify.Event) error {
 	e.Office = o
 	bring, err := whatToBring(ctx, tx)
 	if err != nil {
@@ -53,29 +60,32 @@ func (s *Store) enqueueEvent(ctx context.Context, tx pgx.Tx, officeID int64, e n
 	return nil
 }
 
-// officeContact loads what the e-mails say about office id: how to reach
-// it and its weekly hours.
+// officeContactSQL reads what the e-mails say about office $1: how to
+// reach it and its weekly hours (as parallel arrays, so that the booking
+// submit can read it in its one batch).
+const officeContactSQL = `SELECT o.slug, o.name, o.address, o.cap, c.name, c.province, o.phone, o.email, o.hours_note,
+		array(SELECT h.weekday FROM office_hours h WHERE h.office_id = o.id ORDER BY h.weekday, h.start_min),
+		array(SELECT h.start_min FROM office_hours h WHERE h.office_id = o.id ORDER BY h.weekday, h.start_min),
+		array(SELECT h.end_min FROM office_hours h WHERE h.office_id = o.id ORDER BY h.weekday, h.start_min),
+		array(SELECT h.kind FROM office_hours h WHERE h.office_id = o.id ORDER BY h.weekday, h.start_min)
+	FROM offices o JOIN comuni c ON c.istat = o.seat_istat WHERE o.id = $1`
+
+// officeContact loads what the e-mails say about office id.
 func officeContact(ctx context.Context, tx pgx.Tx, id int64) (notify.Office, error) {
+	return scanOfficeContact(tx.QueryRow(ctx, officeContactSQL, id), id)
+}
+
+func scanOfficeContact(row pgx.Row, id int64) (notify.Office, error) {
 	var o Office
-	err := tx.QueryRow(ctx, `SELECT o.slug, o.name, o.address, o.cap, c.name, c.province, o.phone, o.email, o.hours_note
-		FROM offices o JOIN comuni c ON c.istat = o.seat_istat WHERE o.id = $1`, id).
-		Scan(&o.Slug, &o.Name, &o.Address, &o.CAP, &o.SeatName, &o.SeatProvince, &o.Phone, &o.Email, &o.HoursNote)
-	if err != nil {
+	var weekdays []int16
+	var starts, ends []int32
+	var kinds []string
+	if err := row.Scan(&o.Slug, &o.Name, &o.Address, &o.CAP, &o.SeatName, &o.SeatProvince, &o.Phone, &o.Email, &o.HoursNote,
+		&weekdays, &starts, &ends, &kinds); err != nil {
 		return notify.Office{}, fmt.Errorf("load office %d: %w", id, notFound(err))
 	}
-	rows, err := tx.Query(ctx, `SELECT weekday, start_min, end_min, kind FROM office_hours WHERE office_id = $1`, id)
-	if err != nil {
-		return notify.Office{}, fmt.Errorf("load hours of office %d: %w", id, err)
-	}
-	o.Hours, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (hours.Interval, error) {
-		var wd int16
-		var start, end int32
-		var kind string
-		err := row.Scan(&wd, &start, &end, &kind)
-		return hours.Interval{Weekday: time.Weekday(wd), Start: hours.Clock(start), End: hours.Clock(end), Kind: hours.Kind(kind)}, err
-	})
-	if err != nil {
-		return notify.Office{}, fmt.Errorf("load hours of office %d: %w", id, err)
+	for i := range weekdays {
+		o.Hours = append(o.Hours, hours.Interval{Weekday: time.Weekday(weekdays[i]), Start: hours.Clock(starts[i]), End: hours.Clock(ends[i]), Kind: hours.Kind(kinds[i])})
 	}
 	return o.Contact(), nil
 }

@@ -232,6 +232,22 @@ func (e *testEnv) post(path string, form url.Values) (*http.Response, string) {
 	return resp, string(b)
 }
 
+// publicToken gives the browser a valid public form token — the
+// double-submit cookie and its token, as the booking wizard's forms
+// carry — even when it is logged in (the login page, which has one, then
+// redirects), and returns the token.
+func (e *testEnv) publicToken() string {
+	e.t.Helper()
+	other := e.fresh()
+	tok := other.csrf("/area-riservata/login")
+	u, err := url.Parse(e.Server.URL)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.Client.Jar.SetCookies(u, other.Client.Jar.Cookies(u))
+	return tok
+}
+
 var csrfRE = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 
 // csrf loads path and returns the form token it carries.
