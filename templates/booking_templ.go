@@ -1495,7 +1495,7 @@ func BookingSummaryPage(p Page, v BookingSummary) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Honeypot().Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Honeypot("sito_web").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -26,6 +26,9 @@ const layoutRun = `(() => {
 		for (let e = el; e; e = e.parentElement) {
 			const cs = getComputedStyle(e);
 			if (cs.display === "none" || cs.visibility === "hidden" || e.hidden) return false;
+			// Inside a visually hidden box (.visually-hidden: 1px, overflow
+			// hidden, clipped): read by screen readers, never seen.
+			if (e !== el && cs.overflow === "hidden" && e.getBoundingClientRect().width <= 2) return false;
 		}
 		return true;
 	};
