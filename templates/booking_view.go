@@ -255,10 +255,23 @@ type BookingDone struct {
 	With    string
 	Reason  string
 	Office  BookingOffice
-	Bring   []string
+	Bring   WhatToBring
 	ICSHref string
 	Email   string
 }
+
+// WhatToBring is the «Cosa serve» section of the service sheet, shown as
+// «Cosa portare»: the one source for the pages and the e-mails.
+type WhatToBring struct {
+	// HTML is the section, sanitised HTML; "" when the sheet lists nothing.
+	HTML string
+	// SheetTitle and SheetHref name the sheet; "" when none is published,
+	// and then nothing is said.
+	SheetTitle, SheetHref string
+}
+
+// NoDocumentsToBring is «Cosa portare» when the sheet lists nothing.
+const NoDocumentsToBring = "La scheda del servizio non indica documenti da portare: se per la tua situazione servono documenti, te lo dirà l'ufficio."
 
 // BookingLink is a labelled link.
 type BookingLink struct {
@@ -290,7 +303,8 @@ type AppointmentPage struct {
 	Professional string
 	Reason       string
 	Office       BookingOffice
-	Bring        []string
+	// Bring is shown on the appointment's own page only.
+	Bring WhatToBring
 	// Base is the page's own path, "/appuntamento/{token}".
 	Base string
 	// Notice is a one-time message after an action ("" none).

@@ -101,10 +101,12 @@ type Field struct {
 	Columns bool
 	// Attrs are extra attributes of the control (data-element,
 	// spellcheck, list) or, in a group, of each option's input;
-	// GroupAttrs and LegendAttrs those of a group's fieldset and legend.
-	Attrs       templ.Attributes
-	GroupAttrs  templ.Attributes
-	LegendAttrs templ.Attributes
+	// GroupAttrs and LegendAttrs those of a group's fieldset and legend,
+	// OptionLabelAttrs those of each option's label.
+	Attrs            templ.Attributes
+	GroupAttrs       templ.Attributes
+	LegendAttrs      templ.Attributes
+	OptionLabelAttrs templ.Attributes
 }
 
 // Choice is one option of a radio group, checkbox group or select.

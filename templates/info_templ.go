@@ -256,14 +256,14 @@ func LegalNotesPage(p Page) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, ".</p><section class=\"mb-5\" aria-labelledby=\"licenza-title\"><h2 id=\"licenza-title\">Diritto d'autore e licenza dei contenuti</h2><p>Salvo dove indicato diversamente, i contenuti di questo portale (testi, schede dei servizi, indirizzi e orari degli uffici) sono pubblicati con licenza <a href=\"https://creativecommons.org/licenses/by/4.0/legalcode.it\">Creative Commons Attribuzione 4.0 Internazionale (CC BY 4.0)</a>.</p><p>Puoi copiarli, distribuirli e modificarli, anche per fini commerciali, a condizione di citare la fonte (")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, ".</p><section class=\"mb-5\" aria-labelledby=\"licenza-title\"><h2 id=\"licenza-title\" data-element=\"legal-notes-section\">Licenza dei contenuti</h2><p data-element=\"legal-notes-body\">In applicazione del principio open by default ai sensi dell’articolo 52 del decreto legislativo 7 marzo 2005, n. 82 (CAD) e salvo dove diversamente specificato (compresi i contenuti incorporati di terzi), i dati, i documenti e le informazioni pubblicati sul sito sono rilasciati con licenza <a href=\"https://creativecommons.org/licenses/by/4.0/legalcode.it\">CC-BY 4.0</a>.</p><p data-element=\"legal-notes-body\">Gli utenti sono quindi liberi di condividere (riprodurre, distribuire, comunicare al pubblico, esporre in pubblico), rappresentare, eseguire e recitare questo materiale con qualsiasi mezzo e formato e modificare (trasformare il materiale e utilizzarlo per opere derivate) per qualsiasi fine, anche commerciale con il solo onere di attribuzione, senza apporre restrizioni aggiuntive.</p><p>Per l'attribuzione cita la fonte (")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var15 string
 				templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.PortalName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 226, Col: 25}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 235, Col: 58}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var15))
 				if templ_7745c5c3_Err != nil {
@@ -276,20 +276,20 @@ func LegalNotesPage(p Page) templ.Component {
 				var templ_7745c5c3_Var16 string
 				templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.OwnerName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 226, Col: 50}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 235, Col: 83}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var16))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "), di indicare la licenza e di segnalare le modifiche che hai fatto. Marchi, loghi e stemmi sono esclusi dalla licenza e restano dei rispettivi titolari.</p></section><section class=\"mb-5\" aria-labelledby=\"fonti-title\"><h2 id=\"fonti-title\">Dati dei Comuni</h2><p>I nomi e i codici dei Comuni dell'Umbria provengono dall'elenco dei codici statistici delle unità amministrative territoriali dell'Istituto nazionale di statistica. Fonte: <a href=\"https://www.istat.it\">ISTAT</a>, licenza CC BY 4.0.</p></section><section class=\"mb-5\" aria-labelledby=\"opendata-title\"><h2 id=\"opendata-title\">Dati aperti</h2><p>I dati che il portale pubblica in formato aperto, con la relativa licenza, sono elencati nella pagina <a href=\"/opendata\">Dati aperti</a>.</p></section><section class=\"mb-5\" aria-labelledby=\"software-title\"><h2 id=\"software-title\">Software del portale</h2><p>Il portale segue il modello di sito per i Comuni di Designers Italia e usa la libreria <a href=\"https://italia.github.io/bootstrap-italia/\">Bootstrap Italia</a>, distribuita con licenza BSD a 3 clausole, e il carattere Titillium Web, distribuito con licenza SIL Open Font License.</p></section><section class=\"mb-5\" aria-labelledby=\"link-esterni-title\"><h2 id=\"link-esterni-title\">Collegamenti ad altri siti</h2><p>Il portale contiene collegamenti a siti di altri enti e organizzazioni, per esempio i siti istituzionali dei Comuni. ")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, ") e indica la licenza. Marchi, loghi e stemmi sono esclusi dalla licenza e restano dei rispettivi titolari.</p></section><section class=\"mb-5\" aria-labelledby=\"fonti-title\"><h2 id=\"fonti-title\">Dati dei Comuni</h2><p>I nomi e i codici dei Comuni dell'Umbria provengono dall'elenco dei codici statistici delle unità amministrative territoriali dell'Istituto nazionale di statistica. Fonte: <a href=\"https://www.istat.it\">ISTAT</a>, licenza CC BY 4.0.</p></section><section class=\"mb-5\" aria-labelledby=\"opendata-title\"><h2 id=\"opendata-title\">Dati aperti</h2><p>I dati che il portale pubblica in formato aperto, con la relativa licenza, sono elencati nella pagina <a href=\"/opendata\">Dati aperti</a>.</p></section><section class=\"mb-5\" aria-labelledby=\"software-title\"><h2 id=\"software-title\">Software del portale</h2><p>Il portale segue il modello di sito per i Comuni di Designers Italia e usa la libreria <a href=\"https://italia.github.io/bootstrap-italia/\">Bootstrap Italia</a>, distribuita con licenza BSD a 3 clausole, e il carattere Titillium Web, distribuito con licenza SIL Open Font License.</p></section><section class=\"mb-5\" aria-labelledby=\"link-esterni-title\"><h2 id=\"link-esterni-title\">Collegamenti ad altri siti</h2><p>Il portale contiene collegamenti a siti di altri enti e organizzazioni, per esempio i siti istituzionali dei Comuni. ")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var17 string
 				templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.OwnerName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 253, Col: 23}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 262, Col: 23}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var17))
 				if templ_7745c5c3_Err != nil {
@@ -366,7 +366,7 @@ func AccessibilityPage(p Page) templ.Component {
 				var templ_7745c5c3_Var21 string
 				templ_7745c5c3_Var21, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.OwnerName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 276, Col: 22}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 285, Col: 22}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var21))
 				if templ_7745c5c3_Err != nil {
@@ -379,7 +379,7 @@ func AccessibilityPage(p Page) templ.Component {
 				var templ_7745c5c3_Var22 string
 				templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.PortalName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 276, Col: 76}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 285, Col: 76}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var22))
 				if templ_7745c5c3_Err != nil {
@@ -392,7 +392,7 @@ func AccessibilityPage(p Page) templ.Component {
 				var templ_7745c5c3_Var23 string
 				templ_7745c5c3_Var23, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.OwnerName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 304, Col: 73}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 313, Col: 73}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var23))
 				if templ_7745c5c3_Err != nil {
@@ -569,7 +569,7 @@ func faqItem(id, question string) templ.Component {
 		var templ_7745c5c3_Var29 string
 		templ_7745c5c3_Var29, templ_7745c5c3_Err = templruntime.NewAttributeExpression("faq-" + id).Resolve(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 375, Col: 49}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 384, Col: 49}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var29)
 		if templ_7745c5c3_Err != nil {
@@ -582,7 +582,7 @@ func faqItem(id, question string) templ.Component {
 		var templ_7745c5c3_Var30 string
 		templ_7745c5c3_Var30, templ_7745c5c3_Err = templ.JoinStringErrs(question)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 377, Col: 54}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 386, Col: 54}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var30))
 		if templ_7745c5c3_Err != nil {

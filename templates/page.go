@@ -39,6 +39,18 @@ type Site struct {
 	PortalName   string
 	ContactEmail string
 	BaseURL      string
+	// AccessibilityURL is the accessibility statement the owning body
+	// published on AgID's platform; "" means the portal's own page.
+	AccessibilityURL string
+}
+
+// AccessibilityHref is where the footer's accessibility link leads: the
+// published statement when configured, else the portal's own page.
+func (s Site) AccessibilityHref() string {
+	if s.AccessibilityURL != "" {
+		return s.AccessibilityURL
+	}
+	return "/dichiarazione-di-accessibilita"
 }
 
 // Crumb is one breadcrumb item.

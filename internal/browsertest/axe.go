@@ -64,28 +64,36 @@ func (v Violation) String() string {
 }
 
 // RunAxe injects axe-core into the page loaded in the tab of ctx, unless it
-// is there already, and returns the page's WCAG violations.
+// is there already, and returns the page's WCAG violations. In a tab
+// without JavaScript (WithoutJavaScript) scripts are on only while axe
+// runs.
 func RunAxe(ctx context.Context) ([]Violation, error) {
-	loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof window.axe === "object"`))
-	if err != nil {
-		return nil, fmt.Errorf("browsertest: look for axe: %w", err)
-	}
-	if !loaded {
-		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](axeSource)); err != nil {
-			return nil, fmt.Errorf("browsertest: inject axe: %w", err)
+	var vs []Violation
+	err := withScriptsFor(ctx, func() error {
+		loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof window.axe === "object"`))
+		if err != nil {
+			return fmt.Errorf("browsertest: look for axe: %w", err)
 		}
-	}
-	vs, err := chromedp.Run(ctx, chromedp.Evaluate[[]Violation](axeRun, chromedp.EvalAwaitPromise))
-	if err != nil {
-		return nil, fmt.Errorf("browsertest: run axe: %w", err)
-	}
-	return vs, nil
+		if !loaded {
+			if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](axeSource)); err != nil {
+				return fmt.Errorf("browsertest: inject axe: %w", err)
+			}
+		}
+		if vs, err = chromedp.Run(ctx, chromedp.Evaluate[[]Violation](axeRun, chromedp.EvalAwaitPromise)); err != nil {
+			return fmt.Errorf("browsertest: run axe: %w", err)
+		}
+		return nil
+	})
+	return vs, err
 }
 
 // Axe runs axe-core on the page currently loaded in the tab of ctx and
 // reports every violation as a test error; label names the step, e.g.
 // "booking wizard, step 2". It is meant for multi-step flows, where the
-// page under test exists only after some actions.
+// page under test exists only after some actions. Like CheckPages, it
+// also runs the layout check (Browser.Layout): every audited step is
+// checked for overlapping labels, legends and headings and for sideways
+// overflow.
 func (b *Browser) Axe(t testing.TB, ctx context.Context, label string) {
 	t.Helper()
 	vs, err := RunAxe(ctx)
@@ -95,6 +103,7 @@ func (b *Browser) Axe(t testing.TB, ctx context.Context, label string) {
 	for _, v := range vs {
 		t.Errorf("%s: accessibility: %s", label, v)
 	}
+	b.Layout(t, ctx, label)
 }
 
 // snippet shortens markup to one readable line.

@@ -50,6 +50,13 @@ func testServer(t *testing.T) *httptest.Server {
 	serve("/scripts", page(`<script nonce="n0nce">console.error("boom-console"); throw new Error("boom-exception");</script>
 <script>window.inline = true;</script>`),
 		"Content-Security-Policy", "default-src 'self'; script-src 'nonce-n0nce'")
+	// A label floated over the heading before it (as Bootstrap Italia's
+	// floating labels do), a visually hidden label on the same spot, and a
+	// table wider than a phone.
+	serve("/overlap", page(`<h2 style="margin:0;line-height:20px">I tuoi dati</h2>
+<div style="position:relative;padding-top:4px"><label for="n" style="position:absolute;top:-14px;left:0">Nome</label>
+<label for="n" style="position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);top:-14px">Nome</label><input id="n"></div>`))
+	serve("/wide", page(`<table><tr><td style="min-width:600px">Agenda del giorno</td></tr></table>`))
 	serve("/reveal", page(`<button type="button" id="more">Mostra</button><div id="extra"></div>
 <script src="/reveal.js"></script>`))
 	mux.HandleFunc("/reveal.js", func(w http.ResponseWriter, r *http.Request) {
@@ -186,6 +193,41 @@ func TestWatch_FlowThatLoadsForeignImage_ReportsItWhenTestEnds(t *testing.T) {
 	all := strings.Join(rec.errors, "\n")
 	if !strings.Contains(all, "request to another origin: GET http://example.invalid/x.png") {
 		t.Errorf("want the request to example.invalid reported, got:\n%s", all)
+	}
+}
+
+func TestCheckLayout_LabelOverHeading_AndPageWiderThanAPhone(t *testing.T) {
+	b := New(t)
+	ts := testServer(t)
+	r, err := b.Inspect(b.NewTab(t), ts.URL+"/overlap", 360)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Layout.Overlaps) != 1 || !strings.Contains(r.Layout.Overlaps[0], "h2 «I tuoi dati» and label[for=n] «Nome» overlap") {
+		t.Errorf("want the label over the heading, once (the visually hidden one is skipped), got %q", r.Layout.Overlaps)
+	}
+	if r, err = b.Inspect(b.NewTab(t), ts.URL+"/ok", 360); err != nil || len(r.Layout.Overlaps) != 0 || r.Layout.Overflow != 0 {
+		t.Errorf("a plain page: %+v %v", r.Layout, err)
+	}
+	r, err = b.Inspect(b.NewTab(t), ts.URL+"/wide", 360)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Layout.Overflow < 200 {
+		t.Errorf("want the table to overflow a 360 px phone, got %d px", r.Layout.Overflow)
+	}
+	if r, _ = b.Inspect(b.NewTab(t), ts.URL+"/wide", 1280); r.Layout.Overflow != 0 {
+		t.Errorf("at 1280 px the table fits, got %d px", r.Layout.Overflow)
+	}
+}
+
+func TestWithoutJavaScript_PageScriptsDoNotRun(t *testing.T) {
+	b := New(t)
+	ts := testServer(t)
+	ctx := b.NewTab(t)
+	b.Run(t, ctx, WithoutJavaScript(), chromedp.Navigate(ts.URL+"/reveal"), chromedp.Click(chromedp.ID("more")))
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#extra img").length`)); err != nil || n != 0 {
+		t.Errorf("the page's script reacted to the click: %d %v", n, err)
 	}
 }
 

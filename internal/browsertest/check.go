@@ -40,6 +40,9 @@ type Report struct {
 	// ConsoleErrors are console.error calls, uncaught exceptions and
 	// browser log errors, which include CSP violations and failed loads.
 	ConsoleErrors []string
+	// Layout is what the layout check found: overlapping labels, legends
+	// and headings, sideways overflow (see CheckLayout).
+	Layout Layout
 }
 
 // Inspect loads pageURL in the tab of ctx with a viewport width wide and
@@ -72,9 +75,14 @@ func (b *Browser) Inspect(ctx context.Context, pageURL string, width int) (Repor
 	if err != nil {
 		return Report{}, err
 	}
+	layout, err := CheckLayout(ctx)
+	if err != nil {
+		return Report{}, err
+	}
 
 	r := rec.report()
 	r.Violations = vs
+	r.Layout = layout
 	if resp != nil {
 		r.Status = resp.Status
 	}
@@ -83,15 +91,38 @@ func (b *Browser) Inspect(ctx context.Context, pageURL string, width int) (Repor
 
 // CheckPages loads every path under baseURL at widths 360 (as a phone) and
 // 1280, each in a subtest named "path@width" with a fresh tab, and fails on
-// any WCAG violation, request to another origin, console error, uncaught
-// exception, CSP violation or HTTP error status. Zero findings is the bar.
+// any WCAG violation, overlapping labels, legends or headings, sideways
+// overflow, request to another origin, console error, uncaught exception,
+// CSP violation or HTTP error status. Zero findings is the bar.
 func (b *Browser) CheckPages(t *testing.T, baseURL string, paths []string) {
 	t.Helper()
+	b.checkPages(t, baseURL, paths, widths, true)
+}
+
+// CheckPagesWithoutJavaScript is CheckPages for a visitor with JavaScript
+// off, at 360 px only: above Bootstrap Italia's lg breakpoint the pages
+// look the same with or without it. Subtests are named "path@360-nojs".
+func (b *Browser) CheckPagesWithoutJavaScript(t *testing.T, baseURL string, paths []string) {
+	t.Helper()
+	b.checkPages(t, baseURL, paths, []int{360}, false)
+}
+
+func (b *Browser) checkPages(t *testing.T, baseURL string, paths []string, widths []int, js bool) {
+	t.Helper()
 	base := strings.TrimSuffix(baseURL, "/")
+	suffix := ""
+	if !js {
+		suffix = "-nojs"
+	}
 	for _, path := range paths {
 		for _, width := range widths {
-			t.Run(fmt.Sprintf("%s@%d", path, width), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s@%d%s", path, width, suffix), func(t *testing.T) {
 				ctx := b.NewTab(t)
+				if !js {
+					if err := chromedp.Do(ctx, WithoutJavaScript()); err != nil {
+						t.Fatal(err)
+					}
+				}
 				r, err := b.Inspect(ctx, base+path, width)
 				if err != nil {
 					t.Fatal(err)
@@ -101,6 +132,12 @@ func (b *Browser) CheckPages(t *testing.T, baseURL string, paths []string) {
 				}
 				for _, v := range r.Violations {
 					t.Errorf("%s@%d: accessibility: %s", path, width, v)
+				}
+				for _, o := range r.Layout.Overlaps {
+					t.Errorf("%s@%d: layout: %s", path, width, o)
+				}
+				if r.Layout.Overflow > 0 {
+					t.Errorf("%s@%d: layout: the page is %d px wider than the viewport: %s", path, width, r.Layout.Overflow, strings.Join(r.Layout.Wide, ", "))
 				}
 				for _, req := range r.ForeignRequests {
 					t.Errorf("%s@%d: request to another origin: %s", path, width, req)

@@ -36,6 +36,10 @@ type Config struct {
 	// ContactEmail is the portal's public contact address shown in the
 	// footer (CONTACT_EMAIL); empty hides it.
 	ContactEmail string
+	// AccessibilityURL is the accessibility statement the owning body
+	// published on AgID's form platform (ACCESSIBILITY_URL, an https URL);
+	// the footer links it. Empty links the portal's own page.
+	AccessibilityURL string
 	// LogLevel is debug, info, warn or error (LOG_LEVEL).
 	LogLevel slog.Level
 	// LogFormat is json or text (LOG_FORMAT).
@@ -85,16 +89,17 @@ func FromEnv() (Config, error) {
 
 func fromLookup(get func(string) string) (Config, error) {
 	c := Config{
-		DatabaseURL:  get("DATABASE_URL"),
-		Addr:         def(get("ADDR"), "127.0.0.1:8080"),
-		OwnerName:    def(get("OWNER_NAME"), "Regione Umbria"),
-		OwnerURL:     def(get("OWNER_URL"), "https://www.regione.umbria.it/"),
-		PortalName:   def(get("PORTAL_NAME"), "Uffici della Cittadinanza"),
-		ContactEmail: get("CONTACT_EMAIL"),
-		LogFormat:    def(get("LOG_FORMAT"), "text"),
-		SMTPURL:      get("SMTP_URL"),
-		MailFrom:     def(get("MAIL_FROM"), "Uffici della Cittadinanza <noreply@localhost>"),
-		MetricsAddr:  get("METRICS_ADDR"),
+		DatabaseURL:      get("DATABASE_URL"),
+		Addr:             def(get("ADDR"), "127.0.0.1:8080"),
+		OwnerName:        def(get("OWNER_NAME"), "Regione Umbria"),
+		OwnerURL:         def(get("OWNER_URL"), "https://www.regione.umbria.it/"),
+		PortalName:       def(get("PORTAL_NAME"), "Uffici della Cittadinanza"),
+		ContactEmail:     get("CONTACT_EMAIL"),
+		AccessibilityURL: strings.TrimSpace(get("ACCESSIBILITY_URL")),
+		LogFormat:        def(get("LOG_FORMAT"), "text"),
+		SMTPURL:          get("SMTP_URL"),
+		MailFrom:         def(get("MAIL_FROM"), "Uffici della Cittadinanza <noreply@localhost>"),
+		MetricsAddr:      get("METRICS_ADDR"),
 	}
 	c.BaseURL = strings.TrimRight(def(get("BASE_URL"), "http://"+c.Addr), "/")
 	var errs []error
@@ -156,6 +161,12 @@ func (c Config) Validate() error {
 	u, err := url.Parse(c.BaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, fmt.Errorf("BASE_URL %q must be an absolute http(s) URL", c.BaseURL))
+	}
+	if c.AccessibilityURL != "" {
+		a, err := url.Parse(c.AccessibilityURL)
+		if err != nil || a.Scheme != "https" || a.Host == "" || a.User != nil {
+			errs = append(errs, fmt.Errorf("ACCESSIBILITY_URL %q must be an absolute https URL", c.AccessibilityURL))
+		}
 	}
 	if c.MetricsAddr != "" {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {

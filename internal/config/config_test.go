@@ -82,6 +82,24 @@ func TestFromLookup_MailAndRetention(t *testing.T) {
 	}
 }
 
+func TestFromLookup_AccessibilityURL_HTTPSOnly(t *testing.T) {
+	env := map[string]string{"DATABASE_URL": "postgres://x/y"}
+	c, err := fromLookup(func(k string) string { return env[k] })
+	if err != nil || c.AccessibilityURL != "" {
+		t.Fatalf("default: %q %v", c.AccessibilityURL, err)
+	}
+	env["ACCESSIBILITY_URL"] = "https://form.agid.gov.it/view/0123-abcd"
+	if c, err = fromLookup(func(k string) string { return env[k] }); err != nil || c.AccessibilityURL != env["ACCESSIBILITY_URL"] {
+		t.Fatalf("https URL: %q %v", c.AccessibilityURL, err)
+	}
+	for _, bad := range []string{"http://form.agid.gov.it/view/1", "form.agid.gov.it/view/1", "https://", "javascript:alert(1)", "https://user:pw@form.agid.gov.it/"} {
+		env["ACCESSIBILITY_URL"] = bad
+		if _, err := fromLookup(func(k string) string { return env[k] }); err == nil || !contains(err.Error(), "ACCESSIBILITY_URL") {
+			t.Errorf("%q accepted: %v", bad, err)
+		}
+	}
+}
+
 func TestFromLookup_TrustedProxies(t *testing.T) {
 	tests := []struct {
 		name         string

@@ -16,8 +16,10 @@ import (
 func calendarEvent(a letter, host string, sequence int, stamp time.Time) ics.Event {
 	var desc []string
 	desc = append(desc, "Codice di prenotazione: "+a.Code)
-	if len(a.WhatToBring) > 0 {
-		desc = append(desc, "Cosa portare: "+strings.Join(a.WhatToBring, "; ")+".")
+	cancelled := a.Status == booking.StatusCancelled || a.Status == booking.StatusDeclined
+	// A cancellation only takes the entry away: nothing to bring.
+	if b := a.WhatToBring.inline(); b != "" && !cancelled {
+		desc = append(desc, bringTitle+": "+strings.TrimSuffix(b, ".")+".")
 	}
 	if a.OfficePhone != "" {
 		desc = append(desc, "Telefono dell'ufficio: "+a.OfficePhone)
@@ -37,10 +39,10 @@ func calendarEvent(a letter, host string, sequence int, stamp time.Time) ics.Eve
 		Summary:        "Appuntamento con " + a.Professional.WithArticle() + " – " + a.OfficeName,
 		Location:       location,
 		Description:    strings.Join(desc, "\n"),
-		Cancelled:      a.Status == booking.StatusCancelled || a.Status == booking.StatusDeclined,
+		Cancelled:      cancelled,
 		Tentative:      a.Status == booking.StatusRequested,
 		OrganizerName:  a.OfficeName,
-		OrganizerEmail: a.OfficeEmail,
+		OrganizerEmail: a.Organizer,
 		Stamp:          stamp,
 	}
 	if !e.Cancelled {

@@ -22,6 +22,14 @@ type letter struct {
 	FirstName string
 	// Office contact details; the address includes the town.
 	OfficeName, OfficeAddress, OfficePhone, OfficeEmail string
+	// OfficeHours are the weekly hours, a line a day ("lunedì: 9:00–13:00
+	// accoglienza"); OfficeHoursNote the office's note about them.
+	OfficeHours     []string
+	OfficeHoursNote string
+	// OfficeURL is the office's page in full, "" to leave it out.
+	OfficeURL string
+	// Organizer is the e-mail address of the calendar entries' ORGANIZER.
+	Organizer string
 	// Start and End are the appointment's instants; they are written in
 	// Rome time.
 	Start, End time.Time
@@ -41,8 +49,9 @@ type letter struct {
 	// BookURL, if set, is offered to book again after a cancellation or a
 	// declined request.
 	BookURL string
-	// WhatToBring lists the documents to bring, one per item.
-	WhatToBring []string
+	// WhatToBring is what the service sheet asks to bring (its SheetURL
+	// in full).
+	WhatToBring WhatToBring
 	// CalendarAttached says an .ics file is attached, so the text can
 	// mention it.
 	CalendarAttached bool
@@ -214,12 +223,29 @@ type view struct {
 	Intro    []string
 	Details  []detail
 	// Answer is the office's answer to a report, one paragraph per line.
-	Answer   []string
-	Bring    []string
+	Answer []string
+	// Bring is shown only when set (Known) by the messages about an
+	// appointment still to come.
+	Bring    WhatToBring
 	Action   *action
 	Calendar string // a note about the attached .ics file, or ""
-	Contact  string
-	Office   string
+	// Office is how to reach the office: name, address, phone, e-mail,
+	// weekly hours and its page.
+	Office officeView
+}
+
+// officeView is the closing block of every message: whom to ask.
+type officeView struct {
+	Name, Address, Phone, Email string
+	Hours                       []string
+	HoursNote                   string
+	URL                         string
+}
+
+// HasContacts reports whether there is more than the name to say: a
+// message about no office in particular is only signed with it.
+func (o officeView) HasContacts() bool {
+	return o.Address != "" || o.Phone != "" || o.Email != "" || len(o.Hours) > 0 || o.HoursNote != "" || o.URL != ""
 }
 
 type detail struct{ Label, Value string }
@@ -227,7 +253,10 @@ type detail struct{ Label, Value string }
 type action struct{ Lead, Label, URL string }
 
 func (a letter) view(title string) *view {
-	return &view{Title: title, Greeting: greeting(a.FirstName), Contact: contactLine(a.OfficePhone, a.OfficeEmail), Office: a.OfficeName}
+	return &view{Title: title, Greeting: greeting(a.FirstName), Office: officeView{
+		Name: a.OfficeName, Address: a.OfficeAddress, Phone: a.OfficePhone, Email: a.OfficeEmail,
+		Hours: a.OfficeHours, HoursNote: a.OfficeHoursNote, URL: a.OfficeURL,
+	}}
 }
 
 // details lists the appointment; when is the label of its times, or ""
@@ -318,10 +347,13 @@ func (v *view) text() string {
 			line()
 		}
 	}
-	if len(v.Bring) > 0 {
-		line("Cosa portare:")
-		for _, x := range v.Bring {
-			line("- ", x)
+	if v.Bring.Known() {
+		line(bringTitle + ":")
+		for _, x := range v.Bring.textLines() {
+			line(x)
+		}
+		if u := v.Bring.SheetURL; u != "" {
+			line(v.Bring.sourceLead(), u)
 		}
 		line()
 	}
@@ -334,11 +366,35 @@ func (v *view) text() string {
 		line(v.Action.URL)
 		line()
 	}
-	if v.Contact != "" {
-		line(v.Contact)
-		line()
+	o := v.Office
+	if !o.HasContacts() {
+		// A message not about an office (a report) is signed only.
+		line(o.Name)
+	} else {
+		line(officeTitle + ":")
+		line(o.Name)
 	}
-	line(v.Office)
+	if o.Address != "" {
+		line(o.Address)
+	}
+	if o.Phone != "" {
+		line("Telefono: ", o.Phone)
+	}
+	if o.Email != "" {
+		line("E-mail: ", o.Email)
+	}
+	if len(o.Hours) > 0 {
+		line(hoursTitle + ":")
+		for _, h := range o.Hours {
+			line("- ", h)
+		}
+	}
+	if o.HoursNote != "" {
+		line("Orari: ", o.HoursNote)
+	}
+	if o.URL != "" {
+		line(officeLinkLead, o.URL)
+	}
 	line()
 	line("-- ")
 	line(footer)
@@ -366,3 +422,16 @@ const footer = "Questo messaggio è stato inviato automaticamente dal portale de
 // Footer returns footer, for the template: the text and the HTML part say
 // the same.
 func (v *view) Footer() string { return footer }
+
+// BringTitle heads «Cosa portare», for the template (as the other
+// headings below: the text and the HTML part say the same).
+func (v *view) BringTitle() string { return bringTitle }
+
+// OfficeTitle heads the office's contacts.
+func (v *view) OfficeTitle() string { return officeTitle }
+
+// HoursTitle heads the weekly hours.
+func (v *view) HoursTitle() string { return hoursTitle }
+
+// OfficeLinkLead leads to the office's page.
+func (v *view) OfficeLinkLead() string { return officeLinkLead }

@@ -21,9 +21,14 @@ func sample() letter {
 		OfficePhone: "075 123456", OfficeEmail: "udc.perugia@example.it",
 		Start: rt(2026, 12, 10, 10, 0).UTC(), End: rt(2026, 12, 10, 10, 45).UTC(),
 		Reason: "Prima informazione", Status: booking.StatusConfirmed,
-		ManageURL:        "https://udc.umbria.it/appuntamento/abc_DEF-123",
-		BookURL:          "https://udc.umbria.it/uffici/perugia/prenota",
-		WhatToBring:      []string{"Documento d'identità", "Tessera sanitaria"},
+		ManageURL: "https://udc.umbria.it/appuntamento/abc_DEF-123",
+		BookURL:   "https://udc.umbria.it/uffici/perugia/prenota",
+		// As scheda.Sanitize leaves it: the apostrophe escaped.
+		WhatToBring: WhatToBring{HTML: "<ul><li>Documento d&#39;identità</li><li>Tessera sanitaria</li></ul>",
+			SheetTitle: "Ufficio della Cittadinanza", SheetURL: "https://udc.umbria.it/servizi/ufficio-della-cittadinanza"},
+		OfficeHours:      []string{"lunedì: 9:00–13:00 accoglienza senza appuntamento", "giovedì: 15:00–17:00 su appuntamento"},
+		OfficeURL:        "https://udc.umbria.it/uffici/perugia",
+		Organizer:        "udc.perugia@example.it",
 		CalendarAttached: true,
 	}
 }
@@ -40,7 +45,9 @@ type tm struct {
 func TestMessages(t *testing.T) {
 	a := sample()
 	when := "giovedì 10 dicembre 2026, dalle 10:00 alle 10:45"
-	office := []string{"Ufficio della Cittadinanza di Perugia", "Via XX Settembre 1, 06121 Perugia", "075 123456", "udc.perugia@example.it"}
+	office := []string{"Ufficio della Cittadinanza di Perugia", "Via XX Settembre 1, 06121 Perugia", "075 123456", "udc.perugia@example.it",
+		"Per informazioni contatta l'ufficio", "lunedì: 9:00–13:00 accoglienza senza appuntamento", "giovedì: 15:00–17:00 su appuntamento",
+		"https://udc.umbria.it/uffici/perugia"}
 	common := append([]string{"UDC-7K3M-9QX2", "Gentile Maria,", "Assistente sociale", "Prima informazione"}, office...)
 	manage := []string{a.ManageURL, "Se non puoi venire, annulla o sposta l'appuntamento con il link qui sotto."}
 
@@ -156,10 +163,54 @@ func TestMessages_GreetingWithoutName(t *testing.T) {
 
 func TestMessages_NoReason_NoContact(t *testing.T) {
 	a := sample()
-	a.Reason, a.OfficePhone, a.OfficeEmail = "", "", ""
+	a.Reason, a.OfficePhone, a.OfficeEmail, a.OfficeHours, a.OfficeURL = "", "", "", nil, ""
 	m := confirmation(a)
-	if strings.Contains(m.Text, "Motivo") || strings.Contains(m.Text, "Per informazioni") {
-		t.Errorf("Text:\n%s", m.Text)
+	for _, s := range []string{"Motivo", "Telefono:", "E-mail:", "Orari settimanali", "/uffici/"} {
+		if strings.Contains(m.Text, s) || strings.Contains(m.HTML, s) {
+			t.Errorf("message says %q without it:\n%s", s, m.Text)
+		}
+	}
+	if !strings.Contains(m.Text, "Per informazioni contatta l'ufficio:\nUfficio della Cittadinanza di Perugia\nVia XX Settembre 1") {
+		t.Errorf("the office is named all the same:\n%s", m.Text)
+	}
+}
+
+// TestMessages_WhatToBring_TheSheetsSection: «Cosa portare» is the
+// sheet's «Cosa serve», as a list in the text part and as the sheet's
+// HTML in the HTML part, with the sheet's address; a sheet that lists
+// nothing says so instead of inventing a list.
+func TestMessages_WhatToBring_TheSheetsSection(t *testing.T) {
+	a := sample()
+	m := confirmation(a)
+	if !strings.Contains(m.Text, "Cosa portare:\n- Documento d'identità\n- Tessera sanitaria\n"+
+		"Dalla scheda del servizio «Ufficio della Cittadinanza»: https://udc.umbria.it/servizi/ufficio-della-cittadinanza\n") {
+		t.Errorf("text:\n%s", m.Text)
+	}
+	if !strings.Contains(m.HTML, "<h2>Cosa portare</h2>\n<ul><li>Documento d&#39;identità</li><li>Tessera sanitaria</li></ul>") ||
+		!strings.Contains(m.HTML, `<a href="https://udc.umbria.it/servizi/ufficio-della-cittadinanza">`) {
+		t.Errorf("HTML:\n%s", m.HTML)
+	}
+	a.WhatToBring.HTML = ""
+	m = confirmation(a)
+	for _, part := range []string{m.Text, m.HTML} {
+		if !strings.Contains(part, "La scheda del servizio non indica documenti da portare") || strings.Contains(part, "identità") {
+			t.Errorf("a sheet listing nothing:\n%s", part)
+		}
+	}
+	a.WhatToBring = WhatToBring{}
+	if m = confirmation(a); strings.Contains(m.Text, "Cosa portare") || strings.Contains(m.HTML, "Cosa portare") {
+		t.Errorf("without a published sheet the section is left out:\n%s", m.Text)
+	}
+}
+
+func TestHTMLLines(t *testing.T) {
+	got := htmlLines("<p>Porta <strong>se li hai</strong>:</p><ul><li>la carta d&#39;identità;</li><li>l&#39;ISEE</li></ul><p>Altro<br>a capo</p>")
+	want := []string{"Porta se li hai:", "- la carta d'identità;", "- l'ISEE", "Altro", "a capo"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("htmlLines = %q, want %q", got, want)
+	}
+	if got := htmlLines(""); len(got) != 0 {
+		t.Errorf("empty: %q", got)
 	}
 }
 
@@ -169,7 +220,8 @@ func TestMessages_HTMLEscapesOfficeAndReasonData(t *testing.T) {
 	a.OfficeAddress = `Via <b>Roma</b>`
 	a.Reason = `<img src=x onerror=alert(1)>`
 	a.FirstName = `<i>Eve</i>`
-	a.WhatToBring = []string{`<a href="http://evil">premi</a>`}
+	a.WhatToBring.SheetTitle = `<a href="http://evil">premi</a>`
+	a.OfficeHours = []string{`<script>lunedì</script>`}
 	a.ManageURL = `javascript:alert(1)`
 	for _, m := range []content{confirmation(a), cancelled(a, `<script>x</script>`), requestDeclined(a, `"><svg onload=1>`)} {
 		for _, bad := range []string{"<script", "<img", "<b>", "<i>", "<svg", `<a href="http://evil"`, `href="javascript:`} {

@@ -11,8 +11,7 @@
 //     Event to its outbox (store.Outbox; the job queue is one), which
 //     renders it here and queues the message, so that the change and its
 //     e-mail are committed together or not at all;
-//   - the web pages use Calendar and WhatToBring for the .ics download
-//     and the confirmation page.
+//   - the web pages use Calendar for the .ics download.
 //
 // An Event is a plain value with everything the message needs, so it can
 // also be stored and rendered later (at send time) without the database.
@@ -23,12 +22,14 @@
 package notify
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
-	"slices"
+	"strings"
 	"time"
 
 	"github.com/udc-umbria/portal/internal/booking"
+	"github.com/udc-umbria/portal/internal/hours"
 	"github.com/udc-umbria/portal/internal/ics"
 	"github.com/udc-umbria/portal/internal/mail"
 )
@@ -101,7 +102,26 @@ type Appointment struct {
 	// Sequence is the iCalendar SEQUENCE: how many times the citizen's
 	// calendar entry has changed.
 	Sequence int
+	// WhatToBring is what the service sheet asks to bring; the zero value
+	// (no published sheet) leaves it out.
+	WhatToBring WhatToBring
 }
+
+// WhatToBring is the «Cosa serve» section of the service sheet of the
+// appointments, the one source of «Cosa portare».
+type WhatToBring struct {
+	// HTML is the section, sanitised HTML as the sheet page shows it; ""
+	// when the sheet lists nothing.
+	HTML string
+	// SheetTitle names the sheet and SheetURL is its page: a root-relative
+	// path ("/servizi/…") is made absolute with the portal's base URL.
+	// SheetURL is "" when no sheet is published.
+	SheetTitle, SheetURL string
+}
+
+// Known reports whether there is a published sheet to say what to bring
+// (with a list or with nothing to list).
+func (w WhatToBring) Known() bool { return w.HTML != "" || w.SheetURL != "" }
 
 // Office is how the messages name and reach the office.
 type Office struct {
@@ -111,6 +131,12 @@ type Office struct {
 	Address string
 	Phone   string
 	Email   string
+	// Slug names the office's page, /uffici/{Slug}; "" leaves the link out.
+	Slug string
+	// Hours are the weekly opening hours; HoursNote is the office's note
+	// about them ("Su richiesta").
+	Hours     []hours.Interval
+	HoursNote string
 }
 
 // Event is something that happened to an appointment, or to a report of a
@@ -157,17 +183,6 @@ func New(baseURL string) *Notifier {
 	}
 	return &Notifier{baseURL: baseURL, host: host}
 }
-
-// whatToBring is what every citizen is asked to bring to an appointment.
-var whatToBring = []string{
-	"un documento d'identità valido",
-	"la tessera sanitaria (codice fiscale)",
-	"i documenti utili per la tua situazione, se li hai (per esempio l'attestazione ISEE, certificati, lettere ricevute)",
-}
-
-// WhatToBring lists what every citizen is asked to bring to an
-// appointment, as the e-mails say it; the pages show the same list.
-func WhatToBring() []string { return slices.Clone(whatToBring) }
 
 // Message returns the e-mail that tells the appointment's citizen about
 // e, with the calendar file attached, or the citizen who sent a report
@@ -226,12 +241,23 @@ func (n *Notifier) letter(a Appointment, o Office, token string) letter {
 	l := letter{
 		Code: a.Code, Professional: a.Professional, FirstName: a.FirstName,
 		OfficeName: o.Name, OfficeAddress: o.Address, OfficePhone: o.Phone, OfficeEmail: o.Email,
+		OfficeHours: weekLines(o.Hours), OfficeHoursNote: o.HoursNote,
 		Start: a.Start, End: a.End, Reason: a.Reason, Status: a.Status,
-		WhatToBring: whatToBring, CalendarAttached: true,
+		WhatToBring: a.WhatToBring, CalendarAttached: true,
+		// Strict calendars apply a cancellation only from the event's
+		// organizer: every file names one, the office or else the portal.
+		Organizer: cmp.Or(o.Email, "noreply@"+n.host),
 	}
 	if token != "" {
 		// The route of the personal pages (internal/web/routes.go).
 		l.ManageURL = n.baseURL + "/appuntamento/" + token
+	}
+	if o.Slug != "" {
+		// The route of the office pages (internal/web/routes.go).
+		l.OfficeURL = n.baseURL + "/uffici/" + o.Slug
+	}
+	if strings.HasPrefix(l.WhatToBring.SheetURL, "/") {
+		l.WhatToBring.SheetURL = n.baseURL + l.WhatToBring.SheetURL
 	}
 	return l
 }

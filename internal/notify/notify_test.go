@@ -1,6 +1,7 @@
 package notify_test
 
 import (
+	"cmp"
 	"strings"
 	"testing"
 	"time"
@@ -22,9 +23,16 @@ func event(kind notify.Kind, status booking.Status, tok string) notify.Event {
 		Kind: kind,
 		Appointment: notify.Appointment{Code: "UDC-7K3M-9QX2", Professional: booking.Educatore, Status: status,
 			Start: start, End: start.Add(45 * time.Minute), Reason: "Prima informazione", FirstName: "Maria",
-			Email: "maria.rossi@example.org", Sequence: 2},
+			Email: "maria.rossi@example.org", Sequence: 2,
+			WhatToBring: notify.WhatToBring{HTML: "<ul><li>la tessera sanitaria</li></ul>", SheetTitle: "Ufficio della Cittadinanza",
+				SheetURL: "/servizi/ufficio-della-cittadinanza"}},
 		Office: notify.Office{Name: "Ufficio della Cittadinanza di Foligno", Address: "Piazza della Repubblica 1, 06034 Foligno (PG)",
-			Phone: "0742 123456", Email: "udc.foligno@example.org"},
+			Phone: "0742 123456", Email: "udc.foligno@example.org", Slug: "foligno",
+			Hours: []hours.Interval{
+				{Weekday: time.Thursday, Start: 15 * 60, End: 17 * 60, Kind: hours.KindAppointment},
+				{Weekday: time.Monday, Start: 9 * 60, End: 13 * 60, Kind: hours.KindWalkIn},
+				{Weekday: time.Thursday, Start: 9 * 60, End: 12 * 60, Kind: hours.KindWalkIn},
+			}},
 		PreviousStart: start.Add(-48 * time.Hour), PreviousEnd: start.Add(-48*time.Hour + 45*time.Minute),
 		Reason: "Operatore assente", Token: tok,
 		At: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC),
@@ -46,13 +54,14 @@ func TestMessage_EachEvent(t *testing.T) {
 		method  string
 	}{
 		{"booked", event(notify.Booked, booking.StatusConfirmed, token), "Appuntamento confermato per",
-			[]string{link, "è confermato", "un documento d'identità valido"}, []string{"sostituisce", base + "/prenota"}, "PUBLISH"},
+			[]string{link, "è confermato", "- la tessera sanitaria", base + "/servizi/ufficio-della-cittadinanza"}, []string{"sostituisce", base + "/prenota"}, "PUBLISH"},
 		{"request booked", event(notify.Booked, booking.StatusRequested, token), "Richiesta di appuntamento ricevuta",
 			[]string{link, "non è ancora confermato"}, nil, "PUBLISH"},
 		{"reminder", event(notify.Reminder, booking.StatusConfirmed, ""), "Promemoria: domani",
-			[]string{"e-mail di conferma", "0742 123456"}, []string{"/appuntamento/"}, "PUBLISH"},
+			[]string{"e-mail di conferma", "Telefono: 0742 123456", base + "/uffici/foligno", "- giovedì: 9:00–12:00 accoglienza senza appuntamento, 15:00–17:00 su appuntamento",
+				"- lunedì: 9:00–13:00 accoglienza senza appuntamento", "la tessera sanitaria"}, []string{"/appuntamento/"}, "PUBLISH"},
 		{"cancelled by the office", event(notify.Cancelled, booking.StatusCancelled, ""), "Appuntamento annullato",
-			[]string{"Motivo indicato dall'ufficio: Operatore assente", base + "/prenota"}, []string{"/appuntamento/"}, "CANCEL"},
+			[]string{"Motivo indicato dall'ufficio: Operatore assente", base + "/prenota", "Telefono: 0742 123456"}, []string{"/appuntamento/", "Cosa portare", "tessera"}, "CANCEL"},
 		{"moved", event(notify.Moved, booking.StatusConfirmed, token), "Appuntamento spostato",
 			[]string{link, "Orario precedente: martedì 8 dicembre 2026"}, []string{"sostituisce"}, "PUBLISH"},
 		{"confirmed", event(notify.Confirmed, booking.StatusConfirmed, token), "Appuntamento confermato per",
@@ -135,10 +144,37 @@ func TestNew_HostOfBaseURL_IsTheUIDDomain(t *testing.T) {
 	}
 }
 
-func TestWhatToBring_IsACopy(t *testing.T) {
-	l := notify.WhatToBring()
-	l[0] = "changed"
-	if notify.WhatToBring()[0] == "changed" {
-		t.Error("WhatToBring shares its slice")
+// TestMessage_CancelCalendar_HasOrganizerNoWhatToBring: strict calendars
+// drop a cancellation without an ORGANIZER, so every calendar file names
+// one (the office, or the portal when the office has no e-mail), the same
+// as in the file that added the entry; a cancellation does not list what
+// to bring.
+func TestMessage_CancelCalendar_HasOrganizerNoWhatToBring(t *testing.T) {
+	n := notify.New(base)
+	for _, officeEmail := range []string{"udc.foligno@example.org", ""} {
+		booked := event(notify.Booked, booking.StatusConfirmed, token)
+		booked.Office.Email = officeEmail
+		cancel := event(notify.Cancelled, booking.StatusCancelled, "")
+		cancel.Office.Email = officeEmail
+		want := "ORGANIZER;CN=\"Ufficio della Cittadinanza di Foligno\":mailto:" + cmp.Or(officeEmail, "noreply@udc.example.it") + "\r\n"
+		var files []string
+		for _, e := range []notify.Event{booked, cancel} {
+			m, err := n.Message(e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files = append(files, unfold(m.Attachments[0].Data))
+		}
+		for i, f := range files {
+			if !strings.Contains(f, want) {
+				t.Errorf("office e-mail %q, file %d lacks %q:\n%s", officeEmail, i, want, f)
+			}
+		}
+		if !strings.Contains(files[0], "Cosa portare: la tessera sanitaria.") {
+			t.Errorf("the booking's entry says what to bring:\n%s", files[0])
+		}
+		if !strings.Contains(files[1], "METHOD:CANCEL") || strings.Contains(files[1], "Cosa portare") {
+			t.Errorf("cancellation:\n%s", files[1])
+		}
 	}
 }

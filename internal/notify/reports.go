@@ -33,10 +33,9 @@ type Report struct {
 // code, or the office's answer. Subjects carry the code only.
 func (n *Notifier) reportMessage(e Event) (mail.Message, error) {
 	r := e.Report
-	v := &view{Greeting: greeting(r.Name), Office: "Uffici della Cittadinanza dell'Umbria"}
+	v := &view{Greeting: greeting(r.Name), Office: officeView{Name: "Uffici della Cittadinanza dell'Umbria"}}
 	if e.Office.Name != "" {
-		v.Office = e.Office.Name
-		v.Contact = contactLine(e.Office.Phone, e.Office.Email)
+		v.Office = officeView{Name: e.Office.Name, Phone: e.Office.Phone, Email: e.Office.Email}
 	}
 	details := []detail{{"Codice della segnalazione", r.Code}, {"Tipo di disservizio", r.Category}}
 	if e.Office.Name != "" {
@@ -75,22 +74,6 @@ func greeting(name string) string {
 		return "Gentile " + n + ","
 	}
 	return "Buongiorno,"
-}
-
-// contactLine invites to contact the office by phone or e-mail, "" when
-// there is neither.
-func contactLine(phone, email string) string {
-	var contact []string
-	if phone != "" {
-		contact = append(contact, "telefono "+phone)
-	}
-	if email != "" {
-		contact = append(contact, "e-mail "+email)
-	}
-	if len(contact) == 0 {
-		return ""
-	}
-	return "Per informazioni contatta l'ufficio: " + strings.Join(contact, ", ") + "."
 }
 
 // paragraphs splits a text typed by staff into its non-empty lines.

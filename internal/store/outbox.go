@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/udc-umbria/portal/internal/hours"
 	"github.com/udc-umbria/portal/internal/notify"
 )
 
@@ -47,14 +49,25 @@ func (s *Store) enqueueEvent(ctx context.Context, tx pgx.Tx, officeID int64, e n
 // notifyOutbox hands e, about an appointment of office o, to the outbox.
 func (s *Store) notifyOutbox(ctx context.Context, tx pgx.Tx, o notify.Office, e notify.Event) error {
 	e.Office = o
+	bring, err := whatToBring(ctx, tx)
+	if err != nil {
+		return err
+	}
+	e.Appointment.WhatToBring = bring.Notice()
 	if err := s.outbox.Notify(ctx, tx, e); err != nil {
 		return fmt.Errorf("enqueue %s e-mail: %w", e.Kind, err)
 	}
 	return nil
 }
 
-// officeContactSQL reads what the e-mails say about office $1.
-const officeContactSQL = `SELECT o.name, o.address, o.cap, c.name, c.province, o.phone, o.email
+// officeContactSQL reads what the e-mails say about office $1: how to
+// reach it and its weekly hours (as parallel arrays, so that the booking
+// submit can read it in its one batch).
+const officeContactSQL = `SELECT o.slug, o.name, o.address, o.cap, c.name, c.province, o.phone, o.email, o.hours_note,
+		array(SELECT h.weekday FROM office_hours h WHERE h.office_id = o.id ORDER BY h.weekday, h.start_min),
+		array(SELECT h.start_min FROM office_hours h WHERE h.office_id = o.id ORDER BY h.weekday, h.start_min),
+		array(SELECT h.end_min FROM office_hours h WHERE h.office_id = o.id ORDER BY h.weekday, h.start_min),
+		array(SELECT h.kind FROM office_hours h WHERE h.office_id = o.id ORDER BY h.weekday, h.start_min)
 	FROM offices o JOIN comuni c ON c.istat = o.seat_istat WHERE o.id = $1`
 
 // officeContact loads what the e-mails say about office id.
@@ -64,8 +77,15 @@ func officeContact(ctx context.Context, tx pgx.Tx, id int64) (notify.Office, err
 
 func scanOfficeContact(row pgx.Row, id int64) (notify.Office, error) {
 	var o Office
-	if err := row.Scan(&o.Name, &o.Address, &o.CAP, &o.SeatName, &o.SeatProvince, &o.Phone, &o.Email); err != nil {
+	var weekdays []int16
+	var starts, ends []int32
+	var kinds []string
+	if err := row.Scan(&o.Slug, &o.Name, &o.Address, &o.CAP, &o.SeatName, &o.SeatProvince, &o.Phone, &o.Email, &o.HoursNote,
+		&weekdays, &starts, &ends, &kinds); err != nil {
 		return notify.Office{}, fmt.Errorf("load office %d: %w", id, notFound(err))
+	}
+	for i := range weekdays {
+		o.Hours = append(o.Hours, hours.Interval{Weekday: time.Weekday(weekdays[i]), Start: hours.Clock(starts[i]), End: hours.Clock(ends[i]), Kind: hours.Kind(kinds[i])})
 	}
 	return o.Contact(), nil
 }
@@ -78,9 +98,11 @@ func (a Appointment) Notice() notify.Appointment {
 	}
 }
 
-// Contact is how e-mails and calendar files name and reach the office.
+// Contact is how e-mails and calendar files name and reach the office,
+// with its page and weekly hours.
 func (o Office) Contact() notify.Office {
-	return notify.Office{Name: o.Name, Address: o.FullAddress(), Phone: o.Phone, Email: o.Email}
+	return notify.Office{Name: o.Name, Address: o.FullAddress(), Phone: o.Phone, Email: o.Email,
+		Slug: o.Slug, Hours: o.Hours, HoursNote: o.HoursNote}
 }
 
 // Town is the seat's postcode, Comune and province: "06121 Perugia (PG)".
@@ -93,10 +115,14 @@ func (o Office) Town() string {
 }
 
 // FullAddress is the street address with the town: "Via Oberdan 2, 06121
-// Perugia (PG)".
+// Perugia (PG)", leaving out whichever part is unknown.
 func (o Office) FullAddress() string {
-	if t := o.Town(); t != "" {
+	switch t := o.Town(); {
+	case t == "":
+		return o.Address
+	case o.Address == "":
+		return t
+	default:
 		return o.Address + ", " + t
 	}
-	return o.Address
 }

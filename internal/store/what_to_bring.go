@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/udc-umbria/portal/internal/notify"
 )
 
 // BookingSheetSlug is the service sheet of the appointments booked
@@ -27,9 +30,20 @@ type WhatToBring struct {
 // gives an empty WhatToBring, not an error: the callers then say that the
 // office will tell.
 func (s *Store) WhatToBring(ctx context.Context) (WhatToBring, error) {
+	return whatToBring(ctx, s.pool)
+}
+
+// rowQuerier is the pool or a transaction.
+type rowQuerier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// whatToBring is WhatToBring on q: the e-mails read it inside the
+// transaction of the change they tell about (see enqueueEvent).
+func whatToBring(ctx context.Context, q rowQuerier) (WhatToBring, error) {
 	var w WhatToBring
 	var slug string
-	err := s.pool.QueryRow(ctx, `SELECT slug, title, needed_html FROM service_sheets WHERE slug = $1 AND publication = 'published'`,
+	err := q.QueryRow(ctx, `SELECT slug, title, needed_html FROM service_sheets WHERE slug = $1 AND publication = 'published'`,
 		BookingSheetSlug).Scan(&slug, &w.SheetTitle, &w.HTML)
 	if errors.Is(notFound(err), ErrNotFound) {
 		return WhatToBring{}, nil
@@ -40,4 +54,9 @@ func (s *Store) WhatToBring(ctx context.Context) (WhatToBring, error) {
 	// The route of the public sheet (internal/web/routes.go).
 	w.SheetPath = "/servizi/" + slug
 	return w, nil
+}
+
+// Notice is what the e-mails and calendar files say there is to bring.
+func (w WhatToBring) Notice() notify.WhatToBring {
+	return notify.WhatToBring{HTML: w.HTML, SheetTitle: w.SheetTitle, SheetURL: w.SheetPath}
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/udc-umbria/portal/internal/booking"
 	"github.com/udc-umbria/portal/internal/code"
-	"github.com/udc-umbria/portal/internal/notify"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/templates"
 )
@@ -94,7 +93,7 @@ func (s *Server) appointmentPage(la linkedAppointment) templates.AppointmentPage
 	p := templates.AppointmentPage{
 		Code: a.Code, Status: string(a.Status), StatusLabel: a.Status.Label(), Requested: a.Status == booking.StatusRequested,
 		Active: a.Status.Active(), When: booking.LongSpan(a.Start, a.End), Professional: a.Professional.Label(),
-		Reason: a.Reason, Office: bookingOffice(la.office), Bring: notify.WhatToBring(), Base: la.base, CanChange: s.canChange(a),
+		Reason: a.Reason, Office: bookingOffice(la.office), Base: la.base, CanChange: s.canChange(a),
 	}
 	// The office's own words: the reason of a cancellation or a refusal
 	// (a citizen cancelling gives none), or why it asks to move.
@@ -115,6 +114,12 @@ func (s *Server) appointmentView(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := s.appointmentPage(la)
+	bring, err := s.store.WhatToBring(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	v.Bring = bringView(bring)
 	switch r.URL.Query().Get("esito") {
 	case "annullato":
 		if la.appt.Status == booking.StatusCancelled {
@@ -136,7 +141,12 @@ func (s *Server) appointmentCalendar(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.writeCalendar(w, s.calendarFile(la.appt, la.office, la.token))
+	cal, err := s.calendarFile(r.Context(), la.appt, la.office, la.token)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.writeCalendar(w, cal)
 }
 
 // appointmentPageMeta is the layout of the pages under the personal link.

@@ -7,7 +7,6 @@ import (
 
 	"github.com/udc-umbria/portal/internal/booking"
 	"github.com/udc-umbria/portal/internal/ics"
-	"github.com/udc-umbria/portal/internal/notify"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/templates"
 )
@@ -69,12 +68,17 @@ func (s *Server) bookingDone(w http.ResponseWriter, r *http.Request) {
 	if requested {
 		title = "Richiesta inviata"
 	}
+	bring, err := s.store.WhatToBring(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	p := s.bookingPage(w, r, title)
 	p.Rating = &templates.RatingForm{Question: "Quanto è stato facile usare questo servizio?", Page: r.URL.Path}
 	s.render(w, r, http.StatusOK, templates.BookingDonePage(p, templates.BookingDone{
 		Requested: requested, Code: a.Code, When: booking.LongSpan(a.Start, a.End),
 		Professional: a.Professional.Label(), With: a.Professional.WithArticle(), Reason: a.Reason,
-		Office: bookingOffice(o), Bring: notify.WhatToBring(), ICSHref: bookingDonePath + "/" + ics.Filename, Email: a.Email,
+		Office: bookingOffice(o), Bring: bringView(bring), ICSHref: bookingDonePath + "/" + ics.Filename, Email: a.Email,
 	}))
 }
 
@@ -85,14 +89,31 @@ func (s *Server) bookingDoneCalendar(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.writeCalendar(w, s.calendarFile(a, o, ""))
+	cal, err := s.calendarFile(r.Context(), a, o, "")
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.writeCalendar(w, cal)
 }
 
-// calendarFile is the .ics of appointment a at office o; token is the
-// personal link's secret, "" when not known (the confirmation page: the
-// token is only ever sent by e-mail).
-func (s *Server) calendarFile(a store.Appointment, o store.Office, token string) []byte {
-	return s.notifier.Calendar(a.Notice(), o.Contact(), token, s.now())
+// calendarFile is the .ics of appointment a at office o, saying what to
+// bring as the e-mails do; token is the personal link's secret, "" when
+// not known (the confirmation page: the token is only ever sent by
+// e-mail).
+func (s *Server) calendarFile(ctx context.Context, a store.Appointment, o store.Office, token string) ([]byte, error) {
+	bring, err := s.store.WhatToBring(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n := a.Notice()
+	n.WhatToBring = bring.Notice()
+	return s.notifier.Calendar(n, o.Contact(), token, s.now()), nil
+}
+
+// bringView is «Cosa portare» of the pages: the sheet's «Cosa serve».
+func bringView(w store.WhatToBring) templates.WhatToBring {
+	return templates.WhatToBring{HTML: w.HTML, SheetTitle: w.SheetTitle, SheetHref: w.SheetPath}
 }
 
 // writeCalendar sends an .ics file as a download.

@@ -20,9 +20,9 @@ type placeChoice struct {
 }
 
 // placeChoices builds step 1 for the Comune with slug comuneSlug (or
-// istat, from the draft) and the preselected office slug: the offices
-// serving the Comune that take bookings online or, without a Comune, the
-// preselected office alone.
+// istat, from the draft, or else the preselected office's) and the
+// preselected office slug: the offices serving the Comune that take
+// bookings online or, without any Comune, the preselected office alone.
 func (s *Server) placeChoices(ctx context.Context, comuneSlug, istat, officeSlug string) (placeChoice, error) {
 	data, err := s.offices.get(ctx)
 	if err != nil {
@@ -37,6 +37,18 @@ func (s *Server) placeChoices(ctx context.Context, comuneSlug, istat, officeSlug
 	i, ok := data.comuneBySlug[comuneSlug]
 	if !ok && comuneSlug == "" && istat != "" {
 		i, ok = data.comuneByISTAT[istat]
+	}
+	if oi, found := data.officeBySlug[officeSlug]; found && !ok && comuneSlug == "" {
+		// An office chosen from its page (?ufficio=slug) comes with its
+		// Comune: the one it sits in, if it serves it, else the first it
+		// serves, so the picker shows a Comune and the office is listed
+		// with the others serving it.
+		o := data.offices[oi]
+		served := o.SeatISTAT
+		if _, serves := o.Serves(served); !serves && len(o.Comuni) > 0 {
+			served = o.Comuni[0].ISTAT
+		}
+		i, ok = data.comuneByISTAT[served]
 	}
 	// add lists the office if it takes bookings online.
 	add := func(o store.Office) error {

@@ -43,7 +43,7 @@ func (s *Server) summaryView(wz *wizard) templates.BookingSummary {
 		}},
 		{ID: "riepilogo-richiedente", Title: "Richiedente", EditHref: edit(stepApplicant), Rows: []templates.SummaryRow{
 			{Label: "Nome e cognome", Value: a.FirstName + " " + a.LastName},
-			{Label: "Email", Value: a.Email},
+			{Label: "E-mail", Value: a.Email},
 			{Label: "Telefono", Value: orNone(a.Phone, "Non indicato")},
 			{Label: "Codice fiscale", Value: orNone(a.FiscalCode, "Non indicato")},
 			{Label: "Contatto preferito", Value: booking.ChannelLabel(a.Channel)},

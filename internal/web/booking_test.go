@@ -32,8 +32,11 @@ var stepPageMarkers = []string{
 	`<h1 class="title-xxxlarge mt-3" data-element="page-name">Prenotazione appuntamento</h1>`,
 	`<li class="breadcrumb-item active" aria-current="page">Prenotazione appuntamento</li>`,
 	`aria-current="step"`, "Luogo", "Data e orario", "Dettagli appuntamento", "Richiedente", "Riepilogo",
-	"I campi contrassegnati dal simbolo asterisco (*) sono obbligatori",
 }
+
+// requiredNote explains the asterisk on the steps that have fields, not
+// on the summary.
+const requiredNote = "I campi contrassegnati dal simbolo asterisco (*) sono obbligatori"
 
 var bookingCodeRE = regexp.MustCompile(`UDC-[2-9A-HJ-NP-TW-Z]{4}-[2-9A-HJ-NP-TW-Z]{4}`)
 
@@ -45,7 +48,7 @@ func TestBooking_WholeFlowWithoutJavaScript(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("/prenota: %d", status)
 	}
-	mustContain(t, "step 1", body, stepPageMarkers...)
+	mustContain(t, "step 1", body, append(stepPageMarkers, requiredNote)...)
 	mustContain(t, "step 1", body, `<span class="steppers-index" aria-hidden="true">1/5</span>`,
 		`<li class="active" aria-current="step">Luogo</li>`, `<form method="get" action="/prenota"`, `<option value="perugia">Perugia</option>`)
 	if c := e.Client.Jar.Cookies(mustURL(t, e.Server.URL)); hasCookie(c, "udc_prenotazione") {
@@ -93,7 +96,7 @@ func TestBooking_WholeFlowWithoutJavaScript(t *testing.T) {
 
 	// Step 2: the professional, then the slots of a week.
 	_, body = e.get("/prenota/data")
-	mustContain(t, "step 2a", body, stepPageMarkers...)
+	mustContain(t, "step 2a", body, append(stepPageMarkers, requiredNote)...)
 	mustContain(t, "step 2a", body, "2/5", "Con chi vuoi parlare?", `id="figura-assistente-sociale"`, `id="figura-educatore"`)
 	resp, body = e.send("/prenota/data", "/prenota/data", url.Values{"figura": {"psicologo"}})
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#figura-assistente-sociale"`) {
@@ -136,9 +139,8 @@ func TestBooking_WholeFlowWithoutJavaScript(t *testing.T) {
 
 	// Step 3: reason and note, with errors kept.
 	_, body = e.get("/prenota/dettagli")
-	mustContain(t, "step 3", body, stepPageMarkers...)
-	mustContain(t, "step 3", body, "3/5", "Il posto è riservato per te fino al", // "alle 10:47", "all'1:47"
-		`maxlength="200"`, "Non scrivere informazioni sulla salute")
+	mustContain(t, "step 3", body, append(stepPageMarkers, requiredNote)...)
+	mustContain(t, "step 3", body, "3/5", "Il posto è riservato per te fino ", `maxlength="200"`, "Non scrivere informazioni sulla salute")
 	long := strings.Repeat("a", 201)
 	resp, body = e.send("/prenota/dettagli", "/prenota/dettagli", url.Values{"nota": {long}})
 	if resp.StatusCode != http.StatusUnprocessableEntity {
@@ -153,7 +155,7 @@ func TestBooking_WholeFlowWithoutJavaScript(t *testing.T) {
 
 	// Step 4: the applicant; the codice fiscale message sits next to its field.
 	_, body = e.get("/prenota/richiedente")
-	mustContain(t, "step 4", body, stepPageMarkers...)
+	mustContain(t, "step 4", body, append(stepPageMarkers, requiredNote)...)
 	mustContain(t, "step 4", body, "4/5", `autocomplete="given-name"`, `autocomplete="family-name"`, `autocomplete="email"`,
 		`autocomplete="tel"`, `href="/privacy#prenotazioni"`)
 	bad := validApplicant("maria.rossi@example.org")
@@ -182,6 +184,9 @@ func TestBooking_WholeFlowWithoutJavaScript(t *testing.T) {
 	// Step 5: every answer, each with its "Modifica" link.
 	_, body = e.get("/prenota/riepilogo")
 	mustContain(t, "summary", body, stepPageMarkers...)
+	if strings.Contains(body, requiredNote) || strings.Contains(body, "campi obbligatori") {
+		t.Error("the summary has no fields: no note about required ones")
+	}
 	mustContain(t, "summary", body, "5/5", "Ufficio della Cittadinanza di prova", "Sostegno economico", "Vorrei parlare del mio affitto",
 		"Maria Rossi", "maria.rossi@example.org", "RSSMRA80A01G478P", "Sì, lingua: Arabo",
 		`href="/prenota?da=riepilogo"`, `href="/prenota/data?da=riepilogo"`, `href="/prenota/dettagli?da=riepilogo"`,
@@ -241,8 +246,13 @@ func TestBooking_WholeFlowWithoutJavaScript(t *testing.T) {
 	}
 	appCode := bookingCodeRE.FindString(body)
 	mustContain(t, "confirmation", body, "Appuntamento confermato", `href="/prenota/fatto/appuntamento.ics"`, "Aggiungi al calendario",
-		"Stampa questa pagina", "oppure usa il comando Stampa del browser", "Quanto è stato facile usare questo servizio?",
+		"Stampa questa pagina", "Per stampare la pagina usa il comando Stampa del browser", "Quanto è stato facile usare questo servizio?",
 		"Cosa portare", "Via di Prova 1", "075 111 2222")
+	// Without JavaScript the print button stays hidden, so the text does
+	// not name it.
+	if strings.Contains(body, "premi «Stampa questa pagina»") {
+		t.Error("the confirmation tells to press a button hidden without JavaScript")
+	}
 	if appCode == "" || !strings.Contains(msgs[0].Text, appCode) {
 		t.Errorf("booking code %q not on the page or not in the e-mail", appCode)
 	}

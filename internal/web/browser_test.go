@@ -13,6 +13,7 @@ import (
 // 1280 px. Later features add their pages here.
 var publicPages = []string{
 	"/", "/servizi", "/servizi/ufficio-della-cittadinanza", "/privacy", "/note-legali",
+	"/argomenti", "/argomenti/assistenza-sociale", "/servizi/categoria/salute-benessere-e-assistenza",
 	"/dichiarazione-di-accessibilita", "/domande-frequenti", "/segnala-disservizio",
 	// The report form opened from an office's page (TestBrowser_ReportForm
 	// checks it with errors and its confirmation).

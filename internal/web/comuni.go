@@ -75,8 +75,9 @@ func (s *Server) comuniList(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if cs := byZone[0]; len(cs) > 0 {
-		v.Groups = append(v.Groups, comuneGroup("zona-non-confermata", "Zona sociale non confermata",
-			"Nessuna fonte consultata conferma la Zona sociale di questi Comuni. "+provincesNote(cs), cs))
+		// Which Zona sociale these belong to is for data managers to
+		// settle; a citizen only needs to find their Comune.
+		v.Groups = append(v.Groups, comuneGroup("altri-comuni", "Altri Comuni", provincesNote(cs), cs))
 	}
 
 	title := "Trova il tuo ufficio"
@@ -87,6 +88,7 @@ func (s *Server) comuniList(w http.ResponseWriter, r *http.Request) {
 	p := s.page(w, r, title, crumbs...)
 	p.Section = "comuni"
 	p.Description = "I 92 Comuni dell'Umbria, per Zona sociale: scegli il tuo per trovare l'Ufficio della Cittadinanza che lo serve, i suoi orari e se è aperto ora."
+	p.Rating = s.ratingFor(r, ratingQuestion)
 	s.render(w, r, http.StatusOK, templates.ComuniPage(p, v))
 }
 
@@ -146,7 +148,10 @@ func (s *Server) comunePage(w http.ResponseWriter, r *http.Request) {
 	}
 	c := data.comuni[i]
 	now := s.now()
-	v := templates.ComuneView{Name: c.Name, Where: "Provincia di " + provinceNames[c.Province] + " · " + zoneLabel(c)}
+	v := templates.ComuneView{Name: c.Name, Where: "Provincia di " + provinceNames[c.Province]}
+	if c.ZonaName != "" {
+		v.Where += " · " + c.ZonaName
+	}
 	demo := false
 	for _, oi := range data.serving[c.ISTAT] {
 		o := data.offices[oi]
@@ -160,11 +165,4 @@ func (s *Server) comunePage(w http.ResponseWriter, r *http.Request) {
 	p.Description = "L'Ufficio della Cittadinanza che serve il Comune di " + c.Name + ": indirizzo, contatti, orari e se è aperto ora."
 	p.Rating = s.ratingFor(r, "Quanto sono chiare le informazioni su questa pagina?")
 	s.render(w, r, http.StatusOK, templates.ComunePage(p, v))
-}
-
-func zoneLabel(c store.Comune) string {
-	if c.ZonaName == "" {
-		return "Zona sociale non confermata"
-	}
-	return c.ZonaName
 }

@@ -18,8 +18,13 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request) {
 		opts = append(opts, templates.ComuneOption{Slug: c.Slug, Name: c.Name})
 	}
 	sortOptions(opts)
+	sheets, err := s.store.ListSheets(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	p := s.page(w, r, "")
 	p.Description = "Trova l'Ufficio della Cittadinanza del tuo Comune, i suoi orari, e prenota un appuntamento con un'assistente sociale o un educatore."
 	p.Rating = s.ratingFor(r, "Quanto sono chiare le informazioni su questa pagina?")
-	s.render(w, r, http.StatusOK, templates.HomePage(p, templates.HomeView{Comuni: opts}))
+	s.render(w, r, http.StatusOK, templates.HomePage(p, templates.HomeView{Comuni: opts, Topics: usedTopics(sheets)}))
 }

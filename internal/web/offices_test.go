@@ -90,11 +90,21 @@ func TestComuni_Lists92ComuniByZone(t *testing.T) {
 			t.Errorf("missing %q", w)
 		}
 	}
-	// The ten Comuni without a confirmed zone are listed last, together.
-	i := strings.Index(body, "Zona sociale non confermata")
+	// The ten Comuni without a confirmed zone are listed last, together,
+	// as citizens need it: where the data managers' doubt comes from is
+	// not theirs to read.
+	i := strings.Index(body, ">Altri Comuni<")
 	if i < 0 || !strings.Contains(body[i:], `href="/comuni/allerona"`) || !strings.Contains(body[i:], `href="/comuni/porano"`) ||
 		strings.Contains(body[i:], `href="/comuni/orvieto"`) {
-		t.Error("the Comuni without a confirmed zone must be listed under «Zona sociale non confermata»")
+		t.Error("the Comuni without a confirmed zone must be listed last, under «Altri Comuni»")
+	}
+	for _, internal := range []string{"non confermata", "Nessuna fonte consultata"} {
+		if strings.Contains(body, internal) {
+			t.Errorf("a note for data managers reaches citizens: %q", internal)
+		}
+	}
+	if _, page := e.get("/comuni/porano"); strings.Contains(page, "non confermata") || !strings.Contains(page, "Provincia di Terni") {
+		t.Error("a Comune without a known zone: the page names its province and nothing about the zone")
 	}
 	if strings.Contains(body, "Dati dimostrativi") {
 		t.Error("a page showing no office must not carry the demo notice")

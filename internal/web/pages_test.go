@@ -16,9 +16,11 @@ func TestPublicPages_StatusAndKeyContent(t *testing.T) {
 	}{
 		{"/", []string{"Trova il tuo ufficio", `href="/comuni"`, `href="/prenota"`, `href="/servizi/ufficio-della-cittadinanza"`, `data-element="appointment-booking"`, "Quanto sono chiare le informazioni su questa pagina?"}},
 		{"/servizi", []string{`data-element="service-link"`, `href="/servizi/ufficio-della-cittadinanza"`}},
-		{"/servizi?argomento=assistenza-sociale", []string{`data-element="service-link"`, "Assistenza sociale"}},
+		{"/argomenti", []string{`data-element="topic-element"`, "Assistenza sociale", `href="/argomenti/assistenza-sociale"`}},
+		{"/argomenti/assistenza-sociale", []string{`data-element="service-link"`, "Assistenza sociale"}},
+		{"/servizi/categoria/salute-benessere-e-assistenza", []string{`data-element="service-link"`, "Salute, benessere e assistenza"}},
 		{"/privacy", []string{"Informativa", `id="prenotazioni"`}},
-		{"/note-legali", []string{"CC BY 4.0"}},
+		{"/note-legali", []string{"CC-BY 4.0"}},
 		{"/dichiarazione-di-accessibilita", []string{"accessibilità"}},
 		{"/domande-frequenti", []string{"Domande frequenti", "<details"}},
 		{"/segnala-disservizio", []string{"disservizio"}},

@@ -17,6 +17,10 @@ import (
 	"github.com/udc-umbria/portal/templates"
 )
 
+// ratingQuestion is the question of the rating component on the
+// information pages (the booking confirmation asks about the service).
+const ratingQuestion = "Quanto sono chiare le informazioni su questa pagina?"
+
 // ratingFor builds the rating component for the current page.
 func (s *Server) ratingFor(r *http.Request, question string) *templates.RatingForm {
 	return &templates.RatingForm{Question: question, Page: r.URL.Path}

@@ -36,6 +36,8 @@ func (s *Server) site() templates.Site {
 		PortalName:   s.cfg.PortalName,
 		ContactEmail: s.cfg.ContactEmail,
 		BaseURL:      s.cfg.BaseURL,
+		// The footer links the published statement when there is one.
+		AccessibilityURL: s.cfg.AccessibilityURL,
 	}
 }
 

@@ -48,6 +48,11 @@ func (s *Server) Handler() http.Handler {
 		r.With(s.document(untilChanged)).Get("/note-legali", s.legalNotesPage)
 		r.With(s.document(untilChanged)).Get("/dichiarazione-di-accessibilita", s.accessibilityPage)
 		r.With(s.document(untilChanged)).Get("/domande-frequenti", s.faqPage)
+		// Modello Comuni second-level pages: topics and service
+		// categories (topics.go).
+		r.With(s.document(untilChanged)).Get("/argomenti", s.topicsList)
+		r.With(s.document(untilChanged)).Get("/argomenti/{slug}", s.topicPage)
+		r.With(s.document(untilChanged)).Get("/servizi/categoria/{slug}", s.serviceCategory)
 
 		// Offices: find the office of a Comune, its hours, open data.
 		r.With(s.document(untilChanged, "q", "comune")).Get("/comuni", s.comuniList)

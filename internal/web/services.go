@@ -13,48 +13,25 @@ import (
 
 var servicesCrumb = templates.Crumb{Label: "Servizi", Href: "/servizi"}
 
-// servicesList renders /servizi, optionally filtered by topic
-// (?argomento=slug, the target of the topic chips).
+// servicesList renders /servizi: the categories of the published sheets,
+// each leading to its page, then every service. The old topic filter
+// (?argomento=slug) moved to the topic's own page.
 func (s *Server) servicesList(w http.ResponseWriter, r *http.Request) {
+	if topic := r.URL.Query().Get("argomento"); topic != "" {
+		http.Redirect(w, r, topicPath(topic), http.StatusMovedPermanently)
+		return
+	}
 	sheets, err := s.store.ListSheets(r.Context())
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	topic := r.URL.Query().Get("argomento")
-	var list templates.ServiceList
-	title := "Servizi"
-	for _, sh := range sheets {
-		if topic != "" && !hasTopic(sh, topic) {
-			continue
-		}
-		list.Services = append(list.Services, templates.ServiceCard{
-			Title: sh.Title, Summary: sh.Summary, Href: "/servizi/" + sh.Slug, Category: sh.Category, Active: sh.Active(),
-		})
-	}
-	crumbs := []templates.Crumb{home, {Label: "Servizi"}}
-	if topic != "" {
-		for _, sh := range sheets {
-			for _, t := range sh.Topics {
-				if t.Slug == topic {
-					title = "Servizi sull'argomento " + t.Name
-				}
-			}
-		}
-		crumbs = []templates.Crumb{home, servicesCrumb, {Label: title}}
-	}
-	p := s.page(w, r, title, crumbs...)
+	list := templates.ServiceList{Categories: categoryLinks(sheets), Services: serviceCards(sheets)}
+	p := s.page(w, r, "Servizi", home, templates.Crumb{Label: "Servizi"})
 	p.Section = "servizi"
+	p.Description = "I servizi offerti ai cittadini attraverso gli Uffici della Cittadinanza dell'Umbria, per categoria."
+	p.Rating = s.ratingFor(r, ratingQuestion)
 	s.render(w, r, http.StatusOK, templates.ServicesPage(p, list))
-}
-
-func hasTopic(sh store.Sheet, slug string) bool {
-	for _, t := range sh.Topics {
-		if t.Slug == slug {
-			return true
-		}
-	}
-	return false
 }
 
 // serviceSheet renders /servizi/{slug}.
@@ -68,11 +45,11 @@ func (s *Server) serviceSheet(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	p := s.page(w, r, sh.Title, home, servicesCrumb, templates.Crumb{Label: sh.Category, Href: "/servizi"}, templates.Crumb{Label: sh.Title})
+	p := s.page(w, r, sh.Title, home, servicesCrumb, categoryCrumb(sh.Category), templates.Crumb{Label: sh.Title})
 	p.Section = "servizi"
 	p.Description = sh.Summary
 	p.JSONLD = s.serviceJSONLD(sh)
-	p.Rating = s.ratingFor(r, "Quanto sono chiare le informazioni su questa pagina?")
+	p.Rating = s.ratingFor(r, ratingQuestion)
 	s.render(w, r, http.StatusOK, templates.SheetPage(p, sheetView(sh)))
 }
 
@@ -85,7 +62,7 @@ func sheetView(sh store.Sheet) templates.SheetView {
 		Updated: sh.UpdatedOn.Format("02/01/2006"), Author: sh.Author,
 	}
 	for _, t := range sh.Topics {
-		v.Topics = append(v.Topics, templates.TopicChip{Name: t.Name, Href: "/servizi?argomento=" + t.Slug})
+		v.Topics = append(v.Topics, templates.TopicChip{Name: t.Name, Href: topicPath(t.Slug)})
 	}
 	add := func(sec templates.SheetSection) {
 		sec.HTML = paragraph(sec.HTML)
@@ -113,11 +90,9 @@ func sheetView(sh store.Sheet) templates.SheetView {
 		more.Links = append(more.Links, templates.SheetLink{Label: l.Title, Href: l.URL})
 	}
 	for _, l := range sh.OfficialSources {
-		note := ""
-		if l.URL == "" {
-			note = "indirizzo non indicato nella scheda originale"
-		}
-		more.Extra = append(more.Extra, templates.SheetLink{Label: l.Title, Href: l.URL, Note: note})
+		// A source without a known address is named as plain text: that the
+		// old sheet lacked it is the editors' business, not the citizen's.
+		more.Extra = append(more.Extra, templates.SheetLink{Label: l.Title, Href: l.URL})
 	}
 	if more.HTML != "" || len(more.Links) > 0 || len(more.Extra) > 0 {
 		add(more)

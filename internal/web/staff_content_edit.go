@@ -178,7 +178,7 @@ func (s *Server) renderSheetPreview(w http.ResponseWriter, r *http.Request, sh s
 		CSRF:        s.sessions.GetString(ctx, sessCSRF),
 		Asset:       s.assets.URL,
 		Site:        s.site(),
-		Breadcrumbs: []templates.Crumb{home, servicesCrumb, {Label: sh.Category, Href: "/servizi"}, {Label: sh.Title}},
+		Breadcrumbs: []templates.Crumb{home, servicesCrumb, categoryCrumb(sh.Category), {Label: sh.Title}},
 		Section:     "servizi",
 		Description: sh.Summary,
 	}

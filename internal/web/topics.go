@@ -1,0 +1,159 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/udc-umbria/portal/internal/content"
+	"github.com/udc-umbria/portal/internal/store"
+	"github.com/udc-umbria/portal/templates"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+)
+
+// The Modello Comuni's second-level pages: the topics of the controlled
+// vocabulary that published sheets use (/argomenti and a page per topic)
+// and the service categories (/servizi/categoria/{slug}). They read only
+// published sheets, the same for every visitor.
+
+var topicsCrumb = templates.Crumb{Label: "Argomenti", Href: "/argomenti"}
+
+// topicPath is the page of the topic with slug t.
+func topicPath(t string) string { return "/argomenti/" + t }
+
+// categoryPath is the page of service category c.
+func categoryPath(c string) string { return "/servizi/categoria/" + content.CategorySlug(c) }
+
+// categoryCrumb is the breadcrumb of category c: its page when c is one of
+// the Modello's categories, else the list of services.
+func categoryCrumb(c string) templates.Crumb {
+	if !content.IsCategory(c) {
+		return templates.Crumb{Label: c, Href: "/servizi"}
+	}
+	return templates.Crumb{Label: c, Href: categoryPath(c)}
+}
+
+// serviceCards are the cards of sheets, in their order.
+func serviceCards(sheets []store.Sheet) []templates.ServiceCard {
+	out := make([]templates.ServiceCard, 0, len(sheets))
+	for _, sh := range sheets {
+		out = append(out, templates.ServiceCard{
+			Title: sh.Title, Summary: sh.Summary, Href: "/servizi/" + sh.Slug, Category: sh.Category, Active: sh.Active(),
+		})
+	}
+	return out
+}
+
+// categoryLinks lists the Modello categories the sheets belong to, in the
+// Modello's order, with how many services each has.
+func categoryLinks(sheets []store.Sheet) []templates.CategoryLink {
+	var out []templates.CategoryLink
+	for _, c := range content.Categories() {
+		n := 0
+		for _, sh := range sheets {
+			if sh.Category == c {
+				n++
+			}
+		}
+		if n > 0 {
+			out = append(out, templates.CategoryLink{Name: c, Href: categoryPath(c), Count: n})
+		}
+	}
+	return out
+}
+
+// usedTopics lists the topics the sheets carry, in Italian alphabetical
+// order, with how many sheets carry each.
+func usedTopics(sheets []store.Sheet) []templates.TopicLink {
+	index := map[string]int{}
+	var out []templates.TopicLink
+	for _, sh := range sheets {
+		for _, t := range sh.Topics {
+			i, seen := index[t.Slug]
+			if !seen {
+				i = len(out)
+				index[t.Slug] = i
+				out = append(out, templates.TopicLink{Name: t.Name, Href: topicPath(t.Slug)})
+			}
+			out[i].Count++
+		}
+	}
+	c := collate.New(language.Italian, collate.IgnoreCase)
+	slices.SortStableFunc(out, func(a, b templates.TopicLink) int { return c.CompareString(a.Name, b.Name) })
+	return out
+}
+
+// topicsList renders /argomenti: every topic a published sheet uses.
+func (s *Server) topicsList(w http.ResponseWriter, r *http.Request) {
+	sheets, err := s.store.ListSheets(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p := s.page(w, r, "Argomenti", home, templates.Crumb{Label: "Argomenti"})
+	p.Description = "Gli argomenti dei servizi degli Uffici della Cittadinanza dell'Umbria: scegline uno per vedere i servizi che lo riguardano."
+	p.Rating = s.ratingFor(r, ratingQuestion)
+	s.render(w, r, http.StatusOK, templates.TopicsPage(p, usedTopics(sheets)))
+}
+
+// topicPage renders /argomenti/{slug}: the published services on the
+// topic. A topic of the vocabulary that no published sheet uses has a
+// page saying so; a slug outside the vocabulary is 404.
+func (s *Server) topicPage(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	want := chi.URLParam(r, "slug")
+	sheets, err := s.store.ListSheets(ctx)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	var name string
+	var on []store.Sheet
+	for _, sh := range sheets {
+		for _, t := range sh.Topics {
+			if t.Slug == want {
+				name = t.Name
+				on = append(on, sh)
+			}
+		}
+	}
+	if name == "" {
+		topics, err := s.store.ListTopics(ctx)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		i := slices.IndexFunc(topics, func(t store.Topic) bool { return t.Slug == want })
+		if i < 0 {
+			s.notFound(w, r)
+			return
+		}
+		name = topics[i].Name
+	}
+	p := s.page(w, r, name, home, topicsCrumb, templates.Crumb{Label: name})
+	p.Description = "I servizi degli Uffici della Cittadinanza sull'argomento " + name + "."
+	p.Rating = s.ratingFor(r, ratingQuestion)
+	s.render(w, r, http.StatusOK, templates.TopicPage(p, templates.ServiceGroup{Name: name, Services: serviceCards(on)}))
+}
+
+// serviceCategory renders /servizi/categoria/{slug}: the published
+// services of one Modello Comuni category.
+func (s *Server) serviceCategory(w http.ResponseWriter, r *http.Request) {
+	c, ok := content.CategoryBySlug(chi.URLParam(r, "slug"))
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	sheets, err := s.store.ListSheets(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	sheets = slices.DeleteFunc(sheets, func(sh store.Sheet) bool { return sh.Category != c })
+	p := s.page(w, r, c, home, servicesCrumb, templates.Crumb{Label: c})
+	p.Section = "servizi"
+	p.Description = "I servizi della categoria «" + c + "» offerti attraverso gli Uffici della Cittadinanza dell'Umbria."
+	p.Rating = s.ratingFor(r, ratingQuestion)
+	s.render(w, r, http.StatusOK, templates.ServiceCategoryPage(p, templates.ServiceGroup{Name: c, Services: serviceCards(sheets)}))
+}
