@@ -40,6 +40,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/udc-umbria/portal/internal/loadgen"
+	"github.com/udc-umbria/portal/internal/seal"
 )
 
 func main() {
@@ -145,7 +146,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		// X-Forwarded-For from loopback: TRUST_PROXY is today's switch,
 		// TRUSTED_PROXIES its successor (right-most untrusted hop).
 		"TRUST_PROXY=1", "TRUSTED_PROXIES=127.0.0.1/32",
-		"PPROF_ADDR=" + pprofAddr}
+		"PPROF_ADDR=" + pprofAddr, "SECRET_KEY=" + seal.NewKey()}
 	progress("seeding the demo data in database %s", o.dbName)
 	seed := exec.CommandContext(ctx, o.portalBin, "seed-demo")
 	seed.Env = env

@@ -190,7 +190,9 @@ func portalEnv(dbURL, addr, baseURL string) []string {
 		// nginx (127.0.0.1) is the only trusted proxy. TRUST_PROXY is
 		// today's switch (first X-Forwarded-For hop); TRUSTED_PROXIES its
 		// successor (right-most address not in the list).
-		"TRUST_PROXY=1", "TRUSTED_PROXIES=127.0.0.1/32"}
+		"TRUST_PROXY=1", "TRUSTED_PROXIES=127.0.0.1/32",
+		// Both instances seal and open with the same key (a test key).
+		"SECRET_KEY=ZGVwbG95bWVudCB0ZXN0IG9ubHk6IG5vdCBpbiB1c2U="}
 }
 
 // startStack seeds the demo data into dbURL and starts two portals and

@@ -253,8 +253,9 @@ func checkClientHolds(ctx context.Context, tx pgx.Tx, c HoldClient, now time.Tim
 // returns how many. Expired holds already count for nothing; this only
 // tidies up. It is the booking feature's frequent housekeeping, so it also
 // deletes the rate-limit windows that are over (their keys hold IP
-// addresses) and the lock rows of slots that started more than two days
-// ago. Expired drafts are DeleteExpiredDrafts's job.
+// addresses), the lock rows of slots that started more than two days
+// ago and the e-mail delivery records older than 30 days. Expired drafts
+// are DeleteExpiredDrafts's job.
 func (s *Store) ReleaseExpiredHolds(ctx context.Context, now time.Time) (int, error) {
 	tag, err := s.pool.Exec(ctx, `DELETE FROM slot_holds WHERE expires_at <= $1`, now)
 	if err != nil {
@@ -265,6 +266,9 @@ func (s *Store) ReleaseExpiredHolds(ctx context.Context, now time.Time) (int, er
 	}
 	if _, err := s.pool.Exec(ctx, `DELETE FROM slot_locks WHERE starts_at < $1`, now.Add(-slotLockAge)); err != nil {
 		return 0, fmt.Errorf("store: delete old slot locks: %w", err)
+	}
+	if _, err := s.pool.Exec(ctx, `DELETE FROM email_deliveries WHERE created_at < $1`, now.Add(-deliveryRecordAge)); err != nil {
+		return 0, fmt.Errorf("store: delete old e-mail delivery records: %w", err)
 	}
 	return int(tag.RowsAffected()), nil
 }
