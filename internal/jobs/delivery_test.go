@@ -7,8 +7,11 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/udc-umbria/portal/internal/booking"
 	"github.com/udc-umbria/portal/internal/jobs"
+	"github.com/udc-umbria/portal/internal/mail"
 	"github.com/udc-umbria/portal/internal/mailsink"
 	"github.com/udc-umbria/portal/internal/notify"
 	"github.com/udc-umbria/portal/internal/seal"
@@ -152,8 +155,8 @@ func TestQueue_KeyRotated_MailQueuedUnderOldKeyStillSent(t *testing.T) {
 // whose e-mail the SMTP server already accepted again, as River's rescuer
 // does after a crash, and queues the same event a second time: neither
 // sends anything. If the record of the delivery is lost (the crash came
-// between the server's acceptance and the record), the copy that goes out
-// carries the same Message-ID.
+// between the server's acceptance and the record), the copy that the
+// second enqueue sends carries the Message-ID of the first.
 func TestQueue_DeliveredEmail_RescuedOrQueuedAgain_SendsNothing(t *testing.T) {
 	pool := newPool(t)
 	sink, err := mailsink.Start(testCtx(t), "")
@@ -192,11 +195,12 @@ func TestQueue_DeliveredEmail_RescuedOrQueuedAgain_SendsNothing(t *testing.T) {
 		t.Fatalf("%d messages after a rescue and a second enqueue, want 1", n)
 	}
 
-	// The record is lost: a copy goes out, recognisable by its Message-ID.
+	// The record is lost: the second enqueue's job sends a copy, with the
+	// Message-ID of the first.
 	if _, err := pool.Exec(testCtx(t), `UPDATE email_deliveries SET delivered_at = NULL`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := pool.Exec(testCtx(t), `DELETE FROM river_job WHERE kind = 'send_email' AND id <> (SELECT min(id) FROM river_job WHERE kind = 'send_email')`); err != nil {
+	if _, err := pool.Exec(testCtx(t), `DELETE FROM river_job WHERE kind = 'send_email' AND id = (SELECT min(id) FROM river_job WHERE kind = 'send_email')`); err != nil {
 		t.Fatal(err)
 	}
 	rerun()
@@ -217,4 +221,37 @@ func TestRescueAfter_LongerThanAnAttemptAndItsClaim(t *testing.T) {
 	if jobs.RescueAfter > 15*time.Minute {
 		t.Errorf("rescue after %v: a confirmation would be late", jobs.RescueAfter)
 	}
+}
+
+// legacyEmailArgs is a send_email job as versions before delivery records
+// queued it: the whole message, no delivery key.
+type legacyEmailArgs struct {
+	Message mail.Message `json:"message"`
+}
+
+func (legacyEmailArgs) Kind() string { return jobs.KindSendEmail }
+
+func TestQueue_JobQueuedByAnOlderVersion_StillSent(t *testing.T) {
+	pool := newPool(t)
+	sink, err := mailsink.Start(testCtx(t), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sink.Close()
+	old, err := river.NewClient(riverpgxv5.New(pool), &river.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := old.Insert(testCtx(t), legacyEmailArgs{Message: confirmation("prima@example.it")}, &river.InsertOpts{Queue: "mail"}); err != nil {
+		t.Fatal(err)
+	}
+	start(t, pool, jobs.Options{Sender: sinkSender(t, sink)})
+	msgs, err := sink.WaitFor(testCtx(t), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msgs[0].To[0] != "prima@example.it" {
+		t.Errorf("sent to %v", msgs[0].To)
+	}
+	waitAllCompleted(t, pool, 1)
 }

@@ -5,9 +5,11 @@
 //
 // E-mail is always sent through the queue. The queue is the store's
 // outbox (store.Outbox): a change to an appointment hands its event to
-// Notify inside the change's own transaction, and Notify renders the
-// message (internal/notify) and inserts the send_email job in that
-// transaction, so the change and its mail are committed or neither is. A
+// Notify inside the change's own transaction, and Notify checks that the
+// message can be written (internal/notify) and inserts the send_email job
+// with the event, and its delivery record, in that transaction, so the
+// change and its mail are committed or neither is; the worker writes the
+// message at send time. A
 // failing SMTP server only delays the mail — the job is retried, with a
 // backoff capped at one hour, for about a week.
 //
