@@ -13,7 +13,7 @@ BIN   := bin/portal
 # DEVMAIL is the development mail server (cmd/devmail): kept out of $(BIN).
 DEVMAIL := bin/devmail
 
-.PHONY: run test test-go test-race check-size check-generated generate fmt lint bench build assets db-up db-stop browser clean
+.PHONY: run test test-go test-race check-size check-generated generate fmt lint bench build assets lighthouse db-up db-stop browser clean
 
 build:
 	$(GO) build -trimpath -o $(BIN) ./cmd/portal
@@ -136,10 +136,14 @@ bench: build
 	$(GO) build -trimpath -o bin/bench ./cmd/bench; \
 	./bin/bench -portal $(BIN) -server-url "$$TEST_DATABASE_URL"
 
-## assets: refresh static/vendor from the pinned npm packages (needs npm)
+## assets: build static/vendor (only what the pages use) from the pinned npm packages (needs npm)
 assets:
 	npm ci --no-audit --no-fund
-	bash static/vendor.sh
+	node static/src/build.mjs
+
+## lighthouse: Lighthouse (mobile) scores of each public page family, on a portal started on demo data
+lighthouse: build
+	bash static/src/lighthouse.sh
 
 db-up:
 	@$(GO) run ./cmd/devdb up

@@ -5,26 +5,32 @@
 // hash in the name (css/portal.css → /static/css/portal.3f2a9c1b.css), so a
 // hashed URL never changes meaning and is cached for a year as immutable.
 //
-// Files referenced by relative url() from CSS (the Titillium Web fonts from
-// css/portal.css) are fetched by their plain names. Rather than rewriting
-// url()s to hashed names at start-up (which would have to run before the
-// CSS is hashed), every file is also served under its plain name with a
-// short cache lifetime and an ETag. The fonts carry a version in their file
-// names (titillium-web-v10-…), so the short lifetime costs little.
+// Relative url() references in CSS files (the Titillium Web fonts from
+// css/portal.css) are rewritten at start-up to the hashed URLs of the files
+// they name, before the CSS itself is hashed: fonts are cached as immutable
+// too, and a <link rel="preload"> made with [Assets.URL] names exactly the
+// URL the stylesheet asks for, so the font is downloaded once. A url() that
+// names a missing file stops [New]. Every file is also served under its
+// plain name, with a short cache lifetime and an ETag, for anything that
+// cannot know the hash.
 //
-// What the page must do for fonts: nothing beyond linking
+// What the page must do for fonts: link
 // vendor/bootstrap-italia/css/bootstrap-italia.min.css and then
-// css/portal.css. portal.css declares the @font-face rules. Do not call
-// bootstrap.loadFonts() and do not set window.__PUBLIC_PATH__: loadFonts
-// injects an inline <style> element, which the nonce-based CSP blocks.
+// css/portal.css, which declares the @font-face rules, and preload (with
+// crossorigin, as font requests are CORS requests) the faces the first
+// screen sets most text in: Titillium Web regular for the body and semibold
+// (600) for the portal name, menu, breadcrumb and buttons, whose late
+// arrival otherwise reflows the header. The bold headings and light lead
+// text load when laid out. Do not call bootstrap.loadFonts() and do not set
+// window.__PUBLIC_PATH__: loadFonts injects an inline <style> element, which
+// the nonce-based CSP blocks.
 //
-// What the page must do for scripts: load js/portal.js and then
-// vendor/bootstrap-italia/js/bootstrap-italia.bundle.min.js, both with
-// defer. portal.js stops the video.js copy inside the bundle from injecting
-// its own <style> element (another CSP violation), so it must run first.
+// What the page must do for scripts: load js/portal.js and
+// vendor/bootstrap-italia/js/bootstrap-italia.bundle.min.js with defer.
 //
-// The vendored files come from node_modules via static/vendor.sh and are
-// committed, so building never needs npm.
+// The vendored files are built from node_modules by static/src/build.mjs
+// (make assets), holding only what the pages use, and are committed, so
+// building never needs npm.
 package static
 
 import (
@@ -38,6 +44,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -115,35 +122,37 @@ var load = sync.OnceValues(func() (*Assets, error) {
 		hashed: make(map[string]string),
 		routes: make(map[string]route),
 	}
+	var stylesheets []string
 	err := fs.WalkDir(files, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
+		}
+		// Stylesheets come last: their url()s need the hashed names of
+		// the files they point at.
+		if path.Ext(name) == ".css" {
+			stylesheets = append(stylesheets, name)
+			return nil
 		}
 		body, err := files.ReadFile(name)
 		if err != nil {
 			return err
 		}
-		sum := sha256.Sum256(body)
-		digest := hex.EncodeToString(sum[:])
-		ext := path.Ext(name)
-		f := &asset{
-			body:        body,
-			contentType: contentType(ext),
-			etag:        `"` + digest[:16] + `"`,
-		}
-		if compressible[ext] {
-			if f.gzipped, err = gzipBytes(body); err != nil {
-				return fmt.Errorf("gzip %s: %w", name, err)
-			}
-		}
-		hashedName := strings.TrimSuffix(name, ext) + "." + digest[:hashLen] + ext
-		a.hashed[name] = hashedName
-		a.routes[name] = route{file: f}
-		a.routes[hashedName] = route{file: f, immutable: true}
-		return nil
+		return a.add(name, body)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("static: load embedded files: %w", err)
+	}
+	for _, name := range stylesheets {
+		body, err := files.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("static: load embedded files: %w", err)
+		}
+		if body, err = a.rewriteURLs(name, body); err != nil {
+			return nil, err
+		}
+		if err := a.add(name, body); err != nil {
+			return nil, fmt.Errorf("static: load embedded files: %w", err)
+		}
 	}
 	// A plain name that looks like another file's hashed name would be
 	// shadowed by it; refuse to start rather than serve the wrong bytes.
@@ -152,6 +161,62 @@ var load = sync.OnceValues(func() (*Assets, error) {
 	}
 	return a, nil
 })
+
+// add registers the file name with body under its plain and hashed names.
+func (a *Assets) add(name string, body []byte) error {
+	sum := sha256.Sum256(body)
+	digest := hex.EncodeToString(sum[:])
+	ext := path.Ext(name)
+	f := &asset{
+		body:        body,
+		contentType: contentType(ext),
+		etag:        `"` + digest[:16] + `"`,
+	}
+	if compressible[ext] {
+		var err error
+		if f.gzipped, err = gzipBytes(body); err != nil {
+			return fmt.Errorf("gzip %s: %w", name, err)
+		}
+	}
+	hashedName := strings.TrimSuffix(name, ext) + "." + digest[:hashLen] + ext
+	a.hashed[name] = hashedName
+	a.routes[name] = route{file: f}
+	a.routes[hashedName] = route{file: f, immutable: true}
+	return nil
+}
+
+// cssURL matches a url() with its argument, quoted or not.
+var cssURL = regexp.MustCompile(`url\(\s*(?:"([^"]*)"|'([^']*)'|([^)"'\s]*))\s*\)`)
+
+// rewriteURLs points the relative url()s of the stylesheet name at the
+// hashed URLs of the embedded files they resolve to. Absolute URLs, data:
+// URIs and fragments are left alone; a relative one that names no
+// embedded (non-CSS) file is an error.
+func (a *Assets) rewriteURLs(name string, css []byte) ([]byte, error) {
+	var missing string
+	out := cssURL.ReplaceAllFunc(css, func(m []byte) []byte {
+		sub := cssURL.FindSubmatch(m)
+		ref := string(sub[1]) + string(sub[2]) + string(sub[3])
+		if ref == "" || strings.HasPrefix(ref, "#") || strings.HasPrefix(ref, "/") || strings.Contains(ref, ":") {
+			return m
+		}
+		target, fragment, _ := strings.Cut(ref, "#")
+		target, _, _ = strings.Cut(target, "?")
+		hashedName, ok := a.hashed[path.Join(path.Dir(name), target)]
+		if !ok {
+			missing = ref
+			return m
+		}
+		if fragment != "" {
+			hashedName += "#" + fragment
+		}
+		return []byte(`url("` + Prefix + hashedName + `")`)
+	})
+	if missing != "" {
+		return nil, fmt.Errorf("static: %s refers to %q, which is not embedded", name, missing)
+	}
+	return out, nil
+}
 
 // URL returns the content-hashed URL path of the embedded file name, given
 // relative to static/ (for example "css/portal.css" or

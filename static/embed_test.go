@@ -17,7 +17,8 @@ import (
 	"testing"
 )
 
-// The files the layout links; vendor.sh or a rename must not lose them.
+// The files the layout links; static/src/build.mjs or a rename must not
+// lose them.
 var layoutAssets = []string{
 	"vendor/bootstrap-italia/css/bootstrap-italia.min.css",
 	"vendor/bootstrap-italia/js/bootstrap-italia.bundle.min.js",
@@ -75,8 +76,20 @@ func TestURL_LayoutAssets_HaveHashBeforeExtension(t *testing.T) {
 
 func TestURL_Hash_IsContentSHA256(t *testing.T) {
 	a := newAssets(t)
-	body, _ := files.ReadFile("css/portal.css")
+	body, _ := files.ReadFile("js/portal.js")
 	sum := sha256.Sum256(body)
+	want := "/static/js/portal." + hex.EncodeToString(sum[:])[:8] + ".js"
+	if got := a.URL("js/portal.js"); got != want {
+		t.Errorf("URL = %q, want %q", got, want)
+	}
+}
+
+// A stylesheet's hash is that of the served bytes, its url()s rewritten, so
+// that it changes when a font it points to changes.
+func TestURL_StylesheetHash_IsServedContentSHA256(t *testing.T) {
+	a := newAssets(t)
+	res := get(t, a.Handler(), http.MethodGet, "/static/css/portal.css", nil)
+	sum := sha256.Sum256(readBody(t, res))
 	want := "/static/css/portal." + hex.EncodeToString(sum[:])[:8] + ".css"
 	if got := a.URL("css/portal.css"); got != want {
 		t.Errorf("URL = %q, want %q", got, want)
@@ -95,7 +108,7 @@ func TestURL_UnknownName_PanicsUnderTest(t *testing.T) {
 
 func TestHandler_HashedURL_IsImmutableWithETag(t *testing.T) {
 	a := newAssets(t)
-	res := get(t, a.Handler(), http.MethodGet, a.URL("css/portal.css"), nil)
+	res := get(t, a.Handler(), http.MethodGet, a.URL("js/portal.js"), nil)
 	body := readBody(t, res)
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status = %d, want 200", res.StatusCode)
@@ -106,7 +119,7 @@ func TestHandler_HashedURL_IsImmutableWithETag(t *testing.T) {
 	if res.Header.Get("ETag") == "" {
 		t.Error("no ETag")
 	}
-	want, _ := files.ReadFile("css/portal.css")
+	want, _ := files.ReadFile("js/portal.js")
 	if !bytes.Equal(body, want) {
 		t.Error("body differs from the embedded file")
 	}
@@ -166,7 +179,7 @@ func TestHandler_AcceptsGzip_ServesGzipThatDecodesToOriginal(t *testing.T) {
 func TestHandler_NoAcceptEncoding_ServesIdentity(t *testing.T) {
 	a := newAssets(t)
 	for _, ae := range []string{"", "gzip;q=0", "identity", "br"} {
-		res := get(t, a.Handler(), http.MethodGet, a.URL("css/portal.css"),
+		res := get(t, a.Handler(), http.MethodGet, a.URL("js/portal.js"),
 			http.Header{"Accept-Encoding": {ae}})
 		body := readBody(t, res)
 		if got := res.Header.Get("Content-Encoding"); got != "" {
@@ -175,7 +188,7 @@ func TestHandler_NoAcceptEncoding_ServesIdentity(t *testing.T) {
 		if got := res.Header.Get("Vary"); got != "Accept-Encoding" {
 			t.Errorf("Accept-Encoding %q: Vary = %q, want Accept-Encoding", ae, got)
 		}
-		want, _ := files.ReadFile("css/portal.css")
+		want, _ := files.ReadFile("js/portal.js")
 		if !bytes.Equal(body, want) {
 			t.Errorf("Accept-Encoding %q: body differs from the embedded file", ae)
 		}
@@ -285,13 +298,10 @@ func TestHandler_IfNoneMatch_NotModified(t *testing.T) {
 	}
 }
 
-// cssURL matches url(...) with optional quotes; data: URIs are skipped by
-// the caller.
-var cssURL = regexp.MustCompile(`url\(\s*['"]?([^'")]+)['"]?\s*\)`)
-
-// Every file a CSS file points to must resolve relative to the CSS file's
-// hashed URL, which is how the browser fetches fonts for portal.css.
-func TestHandler_FilesReferencedByCSS_Resolve(t *testing.T) {
+// Every file a served stylesheet points to resolves, relative to the
+// stylesheet's hashed URL as the browser resolves it, to a hashed URL
+// cached as immutable: fonts are downloaded once and kept.
+func TestHandler_FilesReferencedByCSS_ResolveToImmutableHashedURLs(t *testing.T) {
 	a := newAssets(t)
 	srv := httptest.NewServer(a.Handler())
 	defer srv.Close()
@@ -301,13 +311,17 @@ func TestHandler_FilesReferencedByCSS_Resolve(t *testing.T) {
 		if err != nil || d.IsDir() || path.Ext(name) != ".css" {
 			return err
 		}
-		css, _ := files.ReadFile(name)
 		base, err := url.Parse(srv.URL + a.URL(name))
 		if err != nil {
 			return err
 		}
-		for _, m := range cssURL.FindAllStringSubmatch(string(css), -1) {
-			ref := m[1]
+		res, err := http.Get(base.String())
+		if err != nil {
+			t.Fatalf("GET %s: %v", base, err)
+		}
+		css := readBody(t, res)
+		for _, m := range cssURL.FindAllSubmatch(css, -1) {
+			ref := string(m[1]) + string(m[2]) + string(m[3])
 			if strings.HasPrefix(ref, "data:") || strings.HasPrefix(ref, "#") {
 				continue
 			}
@@ -324,6 +338,9 @@ func TestHandler_FilesReferencedByCSS_Resolve(t *testing.T) {
 			if res.StatusCode != http.StatusOK {
 				t.Errorf("%s: url(%s) → %s: status %d", name, ref, target.Path, res.StatusCode)
 			}
+			if got := res.Header.Get("Cache-Control"); got != cacheImmutable {
+				t.Errorf("%s: url(%s): Cache-Control %q, want %q", name, ref, got, cacheImmutable)
+			}
 			if strings.HasSuffix(target.Path, ".woff2") {
 				fonts++
 			}
@@ -335,5 +352,33 @@ func TestHandler_FilesReferencedByCSS_Resolve(t *testing.T) {
 	}
 	if fonts == 0 {
 		t.Error("no CSS references a woff2 font; Titillium Web would never load")
+	}
+}
+
+// The preload the layout writes for a font, made with URL, must be the URL
+// portal.css asks for, or the browser downloads the font twice.
+func TestURL_FontPreloadMatchesStylesheetURL(t *testing.T) {
+	a := newAssets(t)
+	font := "vendor/bootstrap-italia/fonts/Titillium_Web/titillium-web-v10-latin-ext_latin-regular.woff2"
+	res := get(t, a.Handler(), http.MethodGet, a.URL("css/portal.css"), nil)
+	css := string(readBody(t, res))
+	if want := `url("` + a.URL(font) + `")`; !strings.Contains(css, want) {
+		t.Errorf("served portal.css lacks %s", want)
+	}
+}
+
+func TestRewriteURLs_MissingFile_Error(t *testing.T) {
+	a := newAssets(t)
+	_, err := a.rewriteURLs("css/x.css", []byte(`a{background:url("../img/nope.png")}`))
+	if err == nil || !strings.Contains(err.Error(), "nope.png") {
+		t.Fatalf("err = %v, want one naming nope.png", err)
+	}
+	out, err := a.rewriteURLs("css/x.css", []byte(`a{background:url(data:image/png;base64,AA==)}b{src:url('../img/favicon.svg#x')}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `a{background:url(data:image/png;base64,AA==)}b{src:url("` + a.URL("img/favicon.svg") + `#x")}`
+	if string(out) != want {
+		t.Errorf("rewritten = %s\nwant        %s", out, want)
 	}
 }

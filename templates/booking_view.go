@@ -1,8 +1,11 @@
 package templates
 
 import (
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/a-h/templ"
 )
 
 // BookingSteps are the names of the booking wizard's steps, in order; the
@@ -20,7 +23,7 @@ type BookingFrame struct {
 	Hold        string
 	HoldExpired bool
 	// Errors fill the error summary at the top of the form, in page order.
-	Errors []BookingError
+	Errors []FieldError
 	// FromSummary is set when the step was opened with "Modifica" from the
 	// summary: saving returns there.
 	FromSummary bool
@@ -35,41 +38,55 @@ func withDemo(p Page, demo bool) Page {
 	return p
 }
 
-// BookingError is one entry of an error summary: the message and the id of
-// the input it links to (the first option of a group of radios).
-type BookingError struct {
-	ID      string
-	Message string
+// bookingField marks a required field of the booking wizard with the
+// asterisk its forms explain at the top, and turns spell checking off
+// (names, addresses and codes are not words).
+func bookingField(f Field) Field {
+	f.MarkRequired = true
+	f.Attrs = templ.Attributes{"spellcheck": "false"}
+	return f
 }
 
-// BookingErrorCount returns the heading of an error summary: "C'è 1 errore",
-// "Ci sono 3 errori".
-func BookingErrorCount(n int) string {
-	if n == 1 {
-		return "C'è 1 errore"
+// comuneChoices are the options of the Comune picker.
+func comuneChoices(comuni []ComuneOption) []Choice {
+	out := make([]Choice, len(comuni))
+	for i, c := range comuni {
+		out[i] = Choice{Value: c.Slug, Label: c.Name}
 	}
-	return "Ci sono " + strconv.Itoa(n) + " errori"
+	return out
 }
 
-// bookingDescribedBy joins the ids of the hint and the error of a field for
-// aria-describedby; "" when there are none.
-func bookingDescribedBy(ids ...string) string {
-	var out []string
-	for _, id := range ids {
-		if id != "" {
-			out = append(out, id)
-		}
+// withIDs gives each option the id prefix + value ("figura-educatore").
+func withIDs(prefix string, options []Choice) []Choice {
+	out := slices.Clone(options)
+	for i := range out {
+		out[i].ID = prefix + out[i].Value
 	}
-	return strings.Join(out, " ")
+	return out
 }
 
-// bookingIf returns v when cond holds, else "".
-func bookingIf(cond bool, v string) string {
-	if cond {
-		return v
+// reasonChoices are the reasons of step 3 as radios "motivo-0",
+// "motivo-1" …
+func reasonChoices(reasons []string) []Choice {
+	out := make([]Choice, len(reasons))
+	for i, r := range reasons {
+		out[i] = Choice{ID: "motivo-" + strconv.Itoa(i), Value: r, Label: r}
 	}
-	return ""
+	return out
 }
+
+// contactChannels are the ways a citizen can ask to be contacted.
+var contactChannels = []Choice{
+	{ID: "canale-email", Value: "email", Label: "E-mail"},
+	{ID: "canale-telefono", Value: "telefono", Label: "Telefono"},
+}
+
+// The slot list of the booking pages: its legend and what choosing a time
+// does.
+const (
+	slotLegend    = "Scegli il giorno e l'orario"
+	slotHoldIntro = "Scegliendo un orario lo riserviamo per te per 15 minuti, il tempo di completare la prenotazione."
+)
 
 // BookingOffice is an office as shown in the booking pages: radio card,
 // confirmation, personal appointment page.
@@ -102,13 +119,6 @@ type BookingPlace struct {
 	NoOffices bool
 	// Error is the message next to the offices, "" if none.
 	Error string
-}
-
-// ProfessionalOption is a kind of professional the citizen can choose.
-type ProfessionalOption struct {
-	Value   string
-	Label   string
-	Checked bool
 }
 
 // SlotPicker is the list of free times of one week, grouped by day.
@@ -164,7 +174,7 @@ type BookingSlots struct {
 	// ChooseProfessional shows the professional question instead of the
 	// times.
 	ChooseProfessional bool
-	Professionals      []ProfessionalOption
+	Professionals      []Choice
 	ProfessionalError  string
 	// Professional is the chosen one's label; ChangeHref, when set, leads
 	// back to the question.
@@ -288,13 +298,19 @@ type AppointmentPage struct {
 	// CanChange is set when the appointment can still be moved or
 	// cancelled online.
 	CanChange bool
+	// MoveRequested says the office can no longer receive the citizen at
+	// this time and asks them to choose another one.
+	MoveRequested bool
+	// OfficeMessage is the office's message: why it cancelled, declined or
+	// asks to move the appointment; "" none.
+	OfficeMessage string
 }
 
 // AppointmentMove is the page to move an appointment to another time.
 type AppointmentMove struct {
 	Appointment AppointmentPage
 	Picker      SlotPicker
-	Errors      []BookingError
+	Errors      []FieldError
 	// Unavailable explains why the appointment cannot be moved online.
 	Unavailable string
 }

@@ -59,43 +59,15 @@ func HomePage(p Page, h HomeView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, " Trova il tuo ufficio</h2><p>Scegli il tuo Comune: ti mostriamo l'ufficio che lo serve, l'indirizzo, i contatti, gli orari e se è aperto ora.</p><form method=\"get\" action=\"/comuni\" class=\"mt-3\"><div class=\"select-wrapper\"><label for=\"home-comune\">Il tuo Comune</label> <select id=\"home-comune\" name=\"comune\"><option value=\"\">Scegli un Comune</option> ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, " Trova il tuo ufficio</h2><p>Scegli il tuo Comune: ti mostriamo l'ufficio che lo serve, l'indirizzo, i contatti, gli orari e se è aperto ora.</p><form method=\"get\" action=\"/comuni\" class=\"mt-3\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			for _, c := range h.Comuni {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<option value=\"")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				var templ_7745c5c3_Var3 string
-				templ_7745c5c3_Var3, templ_7745c5c3_Err = templruntime.NewAttributeExpression(c.Slug).Resolve(ctx)
-				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 46, Col: 33}
-				}
-				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var3)
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "\">")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				var templ_7745c5c3_Var4 string
-				templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(c.Name)
-				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/home.templ`, Line: 46, Col: 44}
-				}
-				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "</option>")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
+			templ_7745c5c3_Err = SelectField(Field{ID: "home-comune", Name: "comune", Label: "Il tuo Comune", Empty: "Scegli un Comune", Options: comuneChoices(h.Comuni)}).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "</select></div><button type=\"submit\" class=\"btn btn-primary mt-3\">Trova il tuo ufficio</button> <a class=\"btn btn-outline-primary mt-3 ms-md-2\" href=\"/comuni\">Vedi tutti i Comuni</a></form></div></section></div><div class=\"col-12 col-lg-6\"><section class=\"card shadow rounded h-100\" aria-labelledby=\"book-title\"><div class=\"card-body p-4\"><h2 class=\"h3\" id=\"book-title\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<div class=\"d-flex flex-wrap gap-2\"><button type=\"submit\" class=\"btn btn-primary\">Trova il tuo ufficio</button> <a class=\"btn btn-outline-primary\" href=\"/comuni\">Vedi tutti i Comuni</a></div></form></div></section></div><div class=\"col-12 col-lg-6\"><section class=\"card shadow rounded h-100\" aria-labelledby=\"book-title\"><div class=\"card-body p-4\"><h2 class=\"h3\" id=\"book-title\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -103,7 +75,7 @@ func HomePage(p Page, h HomeView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, " Prenota un appuntamento</h2><p>Chiedi un appuntamento con un'assistente sociale o con un educatore professionale. Non serve registrarsi: ti basta un indirizzo e-mail.</p><a class=\"btn btn-primary mt-3\" href=\"/prenota\">Prenota un appuntamento</a></div></section></div></div></div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, " Prenota un appuntamento</h2><p>Chiedi un appuntamento con un'assistente sociale o con un educatore professionale. Non serve registrarsi: ti basta un indirizzo e-mail.</p><a class=\"btn btn-primary mt-3\" href=\"/prenota\">Prenota un appuntamento</a></div></section></div></div></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -10,8 +10,8 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 // This file holds the portal's information pages: privacy notice, legal
-// notes, accessibility statement, frequently asked questions and how to
-// report a problem. They are static texts apart from the configurable names
+// notes, accessibility statement and frequently asked questions (the form
+// to report a problem is in report.templ). They are static texts apart from the configurable names
 // in p.Site, so nothing here states a fact the portal cannot back up (no
 // invented addresses, dates or phone numbers). The FAQ answers are the
 // exception: staff edit them in the back office (faq_items).
@@ -107,14 +107,14 @@ func PrivacyPage(p Page) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, ", perché li usa, per quanto tempo li conserva e quali diritti hai, come previsto dall'articolo 13 del Regolamento (UE) 2016/679 (Regolamento generale sulla protezione dei dati, GDPR).</p><nav class=\"mb-5\" aria-label=\"Indice dell'informativa\"><p class=\"fw-semibold mb-2\">In questa pagina</p><ul><li><a href=\"#titolare\">Titolare del trattamento</a></li><li><a href=\"#valutazioni\">Valutazione delle pagine</a></li><li><a href=\"#prenotazioni\">Prenotazione di un appuntamento</a></li><li><a href=\"#personale\">Account del personale</a></li><li><a href=\"#registri-tecnici\">Registri tecnici</a></li><li><a href=\"#destinatari\">A chi comunichiamo i dati</a></li><li><a href=\"#cookie\">Cookie</a></li><li><a href=\"#diritti\">I tuoi diritti</a></li></ul></nav><section class=\"mb-5\" id=\"titolare\" aria-labelledby=\"titolare-title\"><h2 id=\"titolare-title\">Titolare del trattamento</h2><p>Il titolare del trattamento è l'ente che gestisce il portale, indicato in alto nella pagina: <strong>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, ", perché li usa, per quanto tempo li conserva e quali diritti hai, come previsto dall'articolo 13 del Regolamento (UE) 2016/679 (Regolamento generale sulla protezione dei dati, GDPR).</p><nav class=\"mb-5\" aria-label=\"Indice dell'informativa\"><p class=\"fw-semibold mb-2\">In questa pagina</p><ul><li><a href=\"#titolare\">Titolare del trattamento</a></li><li><a href=\"#valutazioni\">Valutazione delle pagine</a></li><li><a href=\"#prenotazioni\">Prenotazione di un appuntamento</a></li><li><a href=\"#segnalazioni\">Segnalazione di un disservizio</a></li><li><a href=\"#personale\">Account del personale</a></li><li><a href=\"#registri-tecnici\">Registri tecnici</a></li><li><a href=\"#destinatari\">A chi comunichiamo i dati</a></li><li><a href=\"#cookie\">Cookie</a></li><li><a href=\"#diritti\">I tuoi diritti</a></li></ul></nav><section class=\"mb-5\" id=\"titolare\" aria-labelledby=\"titolare-title\"><h2 id=\"titolare-title\">Titolare del trattamento</h2><p>Il titolare del trattamento è l'ente che gestisce il portale, indicato in alto nella pagina: <strong>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var6 string
 				templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.OwnerName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 48, Col: 31}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 49, Col: 31}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
 				if templ_7745c5c3_Err != nil {
@@ -127,7 +127,7 @@ func PrivacyPage(p Page) templ.Component {
 				var templ_7745c5c3_Var7 string
 				templ_7745c5c3_Var7, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(p.Site.OwnerURL)).ResolveURL(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 48, Col: 129}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 49, Col: 129}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var7)
 				if templ_7745c5c3_Err != nil {
@@ -140,7 +140,7 @@ func PrivacyPage(p Page) templ.Component {
 				var templ_7745c5c3_Var8 string
 				templ_7745c5c3_Var8, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(p.Site.OwnerURL)).ResolveURL(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 57, Col: 149}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 58, Col: 149}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var8)
 				if templ_7745c5c3_Err != nil {
@@ -154,14 +154,14 @@ func PrivacyPage(p Page) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<span class=\"text\">Cosa non scrivere nella nota</span></p><p>Nella nota basta indicare in generale di cosa vuoi parlare. Non scrivere dettagli sulla tua salute o su altre situazioni delicate: potrai raccontarli di persona all'assistente sociale o all'educatore.</p></div></div><h3>Per quanto tempo li conserviamo</h3><ul><li>I dati personali della prenotazione sono cancellati 12 mesi dopo la data dell'appuntamento. Restano solo statistiche anonime, per esempio quanti appuntamenti ha avuto ciascun ufficio.</li><li>Se inizi una prenotazione e non la completi, i dati inseriti sono cancellati dopo 24 ore.</li></ul></section><section class=\"mb-5\" id=\"personale\" aria-labelledby=\"personale-title\"><h2 id=\"personale-title\">Account del personale</h2><p>Il personale degli uffici ha un account per gestire orari e appuntamenti del proprio ufficio nell'area riservata. Per questo trattiamo nome, cognome, indirizzo e-mail di lavoro, ufficio e ruolo, per il tempo in cui l'account è attivo. La base giuridica è la stessa del servizio: l'esecuzione di un compito di interesse pubblico (articolo 6, paragrafo 1, lettera e, del Regolamento).</p><p>Per proteggere gli account, i tentativi di accesso (l'indirizzo e-mail digitato, l'indirizzo IP e l'esito) sono conservati per 24 ore. Le modifiche fatte dal personale (orari, chiusure, schede, appuntamenti, account) sono registrate in un registro delle attività, con chi le ha fatte e quando.</p></section><section class=\"mb-5\" id=\"registri-tecnici\" aria-labelledby=\"registri-tecnici-title\"><h2 id=\"registri-tecnici-title\">Registri tecnici</h2><p>Per il funzionamento e la sicurezza del portale teniamo registri tecnici (log) delle richieste e degli errori. Questi registri non contengono dati personali.</p></section><section class=\"mb-5\" id=\"destinatari\" aria-labelledby=\"destinatari-title\"><h2 id=\"destinatari-title\">A chi comunichiamo i dati</h2><ul><li>Al personale dell'Ufficio della Cittadinanza del Comune o della Zona sociale che hai scelto, che gestisce il tuo appuntamento.</li><li>Al fornitore del servizio di posta elettronica che invia le e-mail di conferma, che agisce come responsabile del trattamento per conto del titolare (articolo 28 del Regolamento).</li></ul><p>I dati non sono diffusi, non sono usati per profilazione o decisioni automatizzate e non sono trasferiti fuori dall'Unione europea.</p></section><section class=\"mb-5\" id=\"cookie\" aria-labelledby=\"cookie-title\"><h2 id=\"cookie-title\">Cookie</h2><p>Il portale usa solo cookie tecnici, necessari a farlo funzionare:</p><ul><li><code>udc_csrf</code>: protegge i moduli da invii fatti da altri siti a tua insaputa (protezione CSRF); si cancella quando chiudi il browser;</li><li>un cookie della bozza di prenotazione, usato solo mentre compili la prenotazione di un appuntamento;</li><li>un cookie di sessione, usato solo dal personale che accede all'area riservata.</li></ul><p>Non usiamo cookie di profilazione, cookie di terze parti né strumenti di statistica (analytics), e il portale non carica contenuti da altri siti. Per i cookie tecnici non serve il consenso: per questo il portale non mostra un banner dei cookie.</p></section><section class=\"mb-5\" id=\"diritti\" aria-labelledby=\"diritti-title\"><h2 id=\"diritti-title\">I tuoi diritti</h2><p>In base agli articoli da 15 a 22 del Regolamento puoi chiedere in ogni momento:</p><ul><li>di sapere se trattiamo tuoi dati e di averne copia (accesso);</li><li>di correggere i dati sbagliati o incompleti (rettifica);</li><li>di cancellare i dati (cancellazione), nei casi previsti dal Regolamento;</li><li>di limitare il trattamento (limitazione);</li><li>di opporti al trattamento per motivi legati alla tua situazione particolare (opposizione).</li></ul><p>Per esercitare i tuoi diritti scrivi al titolare o al Responsabile della protezione dei dati, usando i contatti pubblicati sul <a href=\"")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<span class=\"text\">Cosa non scrivere nella nota</span></p><p>Nella nota basta indicare in generale di cosa vuoi parlare. Non scrivere dettagli sulla tua salute o su altre situazioni delicate: potrai raccontarli di persona all'assistente sociale o all'educatore.</p></div></div><h3>Per quanto tempo li conserviamo</h3><ul><li>I dati personali della prenotazione sono cancellati 12 mesi dopo la data dell'appuntamento. Restano solo statistiche anonime, per esempio quanti appuntamenti ha avuto ciascun ufficio.</li><li>Se inizi una prenotazione e non la completi, i dati inseriti sono cancellati dopo 24 ore.</li></ul></section><section class=\"mb-5\" id=\"segnalazioni\" aria-labelledby=\"segnalazioni-title\"><h2 id=\"segnalazioni-title\">Segnalazione di un disservizio</h2><p>Quando <a href=\"/segnala-disservizio\">segnali un disservizio</a> registriamo il tipo di disservizio, la tua descrizione, la pagina o l'ufficio che indichi e la data. Nome e indirizzo e-mail sono facoltativi: se ci dai l'indirizzo ti mandiamo il codice della segnalazione e, solo se lo chiedi, la risposta dell'ufficio.</p><p>La segnalazione è letta dal personale dell'ufficio che indichi, oppure dagli amministratori e dai redattori del portale se riguarda una pagina. Usiamo i dati solo per capire e risolvere il problema e per risponderti (articolo 6, paragrafo 1, lettera e, del Regolamento). Non scrivere nella descrizione informazioni sulla tua salute o sulla tua situazione personale: non servono.</p><p>Nome, indirizzo e-mail, descrizione e risposta sono cancellati 12 mesi dopo l'ultima modifica della segnalazione; restano solo il tipo di disservizio, l'ufficio o la pagina e le date, per statistiche anonime. Per limitare gli abusi contiamo per un'ora le segnalazioni inviate da ogni connessione, senza conservarne l'indirizzo oltre quel tempo.</p></section><section class=\"mb-5\" id=\"personale\" aria-labelledby=\"personale-title\"><h2 id=\"personale-title\">Account del personale</h2><p>Il personale degli uffici ha un account per gestire orari e appuntamenti del proprio ufficio nell'area riservata. Per questo trattiamo nome, cognome, indirizzo e-mail di lavoro, ufficio e ruolo, per il tempo in cui l'account è attivo. La base giuridica è la stessa del servizio: l'esecuzione di un compito di interesse pubblico (articolo 6, paragrafo 1, lettera e, del Regolamento).</p><p>Per proteggere gli account, i tentativi di accesso (l'indirizzo e-mail digitato, l'indirizzo IP e l'esito) sono conservati per 24 ore. Le modifiche fatte dal personale (orari, chiusure, schede, appuntamenti, account) sono registrate in un registro delle attività, con chi le ha fatte e quando.</p></section><section class=\"mb-5\" id=\"registri-tecnici\" aria-labelledby=\"registri-tecnici-title\"><h2 id=\"registri-tecnici-title\">Registri tecnici</h2><p>Per il funzionamento e la sicurezza del portale teniamo registri tecnici (log) delle richieste e degli errori. Questi registri non contengono dati personali.</p></section><section class=\"mb-5\" id=\"destinatari\" aria-labelledby=\"destinatari-title\"><h2 id=\"destinatari-title\">A chi comunichiamo i dati</h2><ul><li>Al personale dell'Ufficio della Cittadinanza del Comune o della Zona sociale che hai scelto, che gestisce il tuo appuntamento.</li><li>Al fornitore del servizio di posta elettronica che invia le e-mail di conferma, che agisce come responsabile del trattamento per conto del titolare (articolo 28 del Regolamento).</li></ul><p>I dati non sono diffusi, non sono usati per profilazione o decisioni automatizzate e non sono trasferiti fuori dall'Unione europea.</p></section><section class=\"mb-5\" id=\"cookie\" aria-labelledby=\"cookie-title\"><h2 id=\"cookie-title\">Cookie</h2><p>Il portale usa solo cookie tecnici, necessari a farlo funzionare:</p><ul><li><code>udc_csrf</code>: protegge i moduli da invii fatti da altri siti a tua insaputa (protezione CSRF); si cancella quando chiudi il browser;</li><li>un cookie della bozza di prenotazione, usato solo mentre compili la prenotazione di un appuntamento;</li><li>un cookie di sessione, usato solo dal personale che accede all'area riservata.</li></ul><p>Non usiamo cookie di profilazione, cookie di terze parti né strumenti di statistica (analytics), e il portale non carica contenuti da altri siti. Per i cookie tecnici non serve il consenso: per questo il portale non mostra un banner dei cookie.</p></section><section class=\"mb-5\" id=\"diritti\" aria-labelledby=\"diritti-title\"><h2 id=\"diritti-title\">I tuoi diritti</h2><p>In base agli articoli da 15 a 22 del Regolamento puoi chiedere in ogni momento:</p><ul><li>di sapere se trattiamo tuoi dati e di averne copia (accesso);</li><li>di correggere i dati sbagliati o incompleti (rettifica);</li><li>di cancellare i dati (cancellazione), nei casi previsti dal Regolamento;</li><li>di limitare il trattamento (limitazione);</li><li>di opporti al trattamento per motivi legati alla tua situazione particolare (opposizione).</li></ul><p>Per esercitare i tuoi diritti scrivi al titolare o al Responsabile della protezione dei dati, usando i contatti pubblicati sul <a href=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var9 string
 				templ_7745c5c3_Var9, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(p.Site.OwnerURL)).ResolveURL(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 178, Col: 172}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 198, Col: 172}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var9)
 				if templ_7745c5c3_Err != nil {
@@ -237,7 +237,7 @@ func LegalNotesPage(p Page) templ.Component {
 				var templ_7745c5c3_Var13 string
 				templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.PortalName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 196, Col: 86}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 216, Col: 86}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var13))
 				if templ_7745c5c3_Err != nil {
@@ -250,7 +250,7 @@ func LegalNotesPage(p Page) templ.Component {
 				var templ_7745c5c3_Var14 string
 				templ_7745c5c3_Var14, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.OwnerName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 196, Col: 119}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 216, Col: 119}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var14))
 				if templ_7745c5c3_Err != nil {
@@ -263,7 +263,7 @@ func LegalNotesPage(p Page) templ.Component {
 				var templ_7745c5c3_Var15 string
 				templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.PortalName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 206, Col: 25}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 226, Col: 25}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var15))
 				if templ_7745c5c3_Err != nil {
@@ -276,7 +276,7 @@ func LegalNotesPage(p Page) templ.Component {
 				var templ_7745c5c3_Var16 string
 				templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.OwnerName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 206, Col: 50}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 226, Col: 50}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var16))
 				if templ_7745c5c3_Err != nil {
@@ -289,7 +289,7 @@ func LegalNotesPage(p Page) templ.Component {
 				var templ_7745c5c3_Var17 string
 				templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.OwnerName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 233, Col: 23}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 253, Col: 23}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var17))
 				if templ_7745c5c3_Err != nil {
@@ -366,7 +366,7 @@ func AccessibilityPage(p Page) templ.Component {
 				var templ_7745c5c3_Var21 string
 				templ_7745c5c3_Var21, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.OwnerName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 256, Col: 22}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 276, Col: 22}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var21))
 				if templ_7745c5c3_Err != nil {
@@ -379,7 +379,7 @@ func AccessibilityPage(p Page) templ.Component {
 				var templ_7745c5c3_Var22 string
 				templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.PortalName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 256, Col: 76}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 276, Col: 76}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var22))
 				if templ_7745c5c3_Err != nil {
@@ -392,7 +392,7 @@ func AccessibilityPage(p Page) templ.Component {
 				var templ_7745c5c3_Var23 string
 				templ_7745c5c3_Var23, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.OwnerName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 284, Col: 73}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 304, Col: 73}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var23))
 				if templ_7745c5c3_Err != nil {
@@ -569,7 +569,7 @@ func faqItem(id, question string) templ.Component {
 		var templ_7745c5c3_Var29 string
 		templ_7745c5c3_Var29, templ_7745c5c3_Err = templruntime.NewAttributeExpression("faq-" + id).Resolve(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 355, Col: 49}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 375, Col: 49}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var29)
 		if templ_7745c5c3_Err != nil {
@@ -582,7 +582,7 @@ func faqItem(id, question string) templ.Component {
 		var templ_7745c5c3_Var30 string
 		templ_7745c5c3_Var30, templ_7745c5c3_Err = templ.JoinStringErrs(question)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 357, Col: 54}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 377, Col: 54}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var30))
 		if templ_7745c5c3_Err != nil {
@@ -597,155 +597,6 @@ func faqItem(id, question string) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "</div></details>")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		return nil
-	})
-}
-
-// ReportPage explains how to report a problem with an office or with the
-// website. There is no form yet: reports go to the office or to the
-// configured contact address.
-func ReportPage(p Page) templ.Component {
-	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
-		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
-		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
-			return templ_7745c5c3_CtxErr
-		}
-		templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
-		if !templ_7745c5c3_IsBuffer {
-			defer func() {
-				templ_7745c5c3_BufErr := templruntime.ReleaseBuffer(templ_7745c5c3_Buffer)
-				if templ_7745c5c3_Err == nil {
-					templ_7745c5c3_Err = templ_7745c5c3_BufErr
-				}
-			}()
-		}
-		ctx = templ.InitializeContext(ctx)
-		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Var32 := templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
-			templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
-			templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
-			if !templ_7745c5c3_IsBuffer {
-				defer func() {
-					templ_7745c5c3_BufErr := templruntime.ReleaseBuffer(templ_7745c5c3_Buffer)
-					if templ_7745c5c3_Err == nil {
-						templ_7745c5c3_Err = templ_7745c5c3_BufErr
-					}
-				}()
-			}
-			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Var33 := templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
-				templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
-				templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
-				if !templ_7745c5c3_IsBuffer {
-					defer func() {
-						templ_7745c5c3_BufErr := templruntime.ReleaseBuffer(templ_7745c5c3_Buffer)
-						if templ_7745c5c3_Err == nil {
-							templ_7745c5c3_Err = templ_7745c5c3_BufErr
-						}
-					}()
-				}
-				ctx = templ.InitializeContext(ctx)
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 30, "<h1 class=\"title-xxxlarge mb-4\">Segnala un disservizio</h1><p class=\"lead\">Se qualcosa non ha funzionato, dicci cosa è successo: le segnalazioni ci aiutano a migliorare il servizio e il portale.</p><section class=\"mb-5\" aria-labelledby=\"ufficio-title\"><h2 id=\"ufficio-title\">Un problema con un ufficio</h2><p>Per un problema con un Ufficio della Cittadinanza (per esempio un appuntamento non rispettato o un ufficio chiuso negli orari indicati) contatta direttamente l'ufficio: trovi telefono, e-mail e orari nella pagina <a href=\"/comuni\">Trova il tuo ufficio</a>.</p><p>Puoi anche rivolgerti all'Ufficio Relazioni con il Pubblico (URP) del tuo Comune: i contatti sono sul sito istituzionale del Comune.</p></section><section class=\"mb-5\" aria-labelledby=\"sito-title\"><h2 id=\"sito-title\">Un problema con il sito o con l'accessibilità</h2>")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				if p.Site.ContactEmail != "" {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, "<p>Per un problema con il portale, per esempio una pagina che non si apre, un'informazione sbagliata o un contenuto non accessibile, scrivi a <a href=\"")
-					if templ_7745c5c3_Err != nil {
-						return templ_7745c5c3_Err
-					}
-					var templ_7745c5c3_Var34 string
-					templ_7745c5c3_Var34, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("mailto:" + p.Site.ContactEmail)).ResolveURL(ctx)
-					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 390, Col: 71}
-					}
-					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var34)
-					if templ_7745c5c3_Err != nil {
-						return templ_7745c5c3_Err
-					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 32, "\">")
-					if templ_7745c5c3_Err != nil {
-						return templ_7745c5c3_Err
-					}
-					var templ_7745c5c3_Var35 string
-					templ_7745c5c3_Var35, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.ContactEmail)
-					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 390, Col: 95}
-					}
-					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var35))
-					if templ_7745c5c3_Err != nil {
-						return templ_7745c5c3_Err
-					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 33, "</a>.</p>")
-					if templ_7745c5c3_Err != nil {
-						return templ_7745c5c3_Err
-					}
-				} else {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 34, "<p>Per un problema con il portale, per esempio una pagina che non si apre, un'informazione sbagliata o un contenuto non accessibile, usa i contatti pubblicati sul <a href=\"")
-					if templ_7745c5c3_Err != nil {
-						return templ_7745c5c3_Err
-					}
-					var templ_7745c5c3_Var36 string
-					templ_7745c5c3_Var36, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(p.Site.OwnerURL)).ResolveURL(ctx)
-					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 395, Col: 76}
-					}
-					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var36)
-					if templ_7745c5c3_Err != nil {
-						return templ_7745c5c3_Err
-					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 35, "\">sito istituzionale di ")
-					if templ_7745c5c3_Err != nil {
-						return templ_7745c5c3_Err
-					}
-					var templ_7745c5c3_Var37 string
-					templ_7745c5c3_Var37, templ_7745c5c3_Err = templ.JoinStringErrs(p.Site.OwnerName)
-					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/info.templ`, Line: 395, Col: 119}
-					}
-					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var37))
-					if templ_7745c5c3_Err != nil {
-						return templ_7745c5c3_Err
-					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 36, "</a>.</p>")
-					if templ_7745c5c3_Err != nil {
-						return templ_7745c5c3_Err
-					}
-				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 37, "<p>Per aiutarci a capire il problema, indica:</p><ul><li>l'indirizzo o il titolo della pagina;</li><li>cosa stavi facendo e cosa è successo;</li><li>il dispositivo e il browser che usavi e, se ne usi, le tecnologie assistive (per esempio un lettore di schermo).</li></ul></section><div class=\"callout note\"><div class=\"callout-inner\"><h2 class=\"callout-title h5\">")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				templ_7745c5c3_Err = Icon(p, "it-info-circle", "").Render(ctx, templ_7745c5c3_Buffer)
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 38, "<span class=\"text\">Non inviare dati delicati</span></h2><p>Nella segnalazione non scrivere informazioni sulla tua salute, sulla tua situazione familiare o economica o altri dati personali delicati: non servono per risolvere il problema. Se riguardano il tuo percorso, parlane di persona con l'ufficio.</p></div></div><section class=\"mb-5\" aria-labelledby=\"valuta-title\"><h2 id=\"valuta-title\">Valuta una pagina</h2><p>In fondo alle pagine del portale trovi la domanda «Quanto sono chiare le informazioni su questa pagina?». Con un voto da 1 a 5 stelle e, se vuoi, una breve risposta ci dici cosa migliorare, senza lasciare dati personali. ")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				if p.Rating != nil {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 39, "<a href=\"#rating\">Valuta questa pagina</a>.")
-					if templ_7745c5c3_Err != nil {
-						return templ_7745c5c3_Err
-					}
-				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 40, "</p></section>")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				return nil
-			})
-			templ_7745c5c3_Err = infoBody().Render(templ.WithChildren(ctx, templ_7745c5c3_Var33), templ_7745c5c3_Buffer)
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
-			}
-			return nil
-		})
-		templ_7745c5c3_Err = Layout(p).Render(templ.WithChildren(ctx, templ_7745c5c3_Var32), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -22,6 +22,9 @@ type StaffAppointmentRow struct {
 	// Needs are the support needs the office must prepare: "Interprete:
 	// arabo", "Accessibilità: accesso senza gradini".
 	Needs []string
+	// ByStaff marks a booking taken by the office (by phone or at the
+	// desk).
+	ByStaff bool
 }
 
 // StaffAppointmentsView is an office's appointments: today's agenda, the
@@ -38,6 +41,15 @@ type StaffAppointmentsView struct {
 	// PendingHref lists them.
 	Pending     int
 	PendingHref string
+	// NewHref books an appointment by phone or at the desk.
+	NewHref string
+	// Calls is how many citizens the staff must phone (CallsHref lists
+	// them); Displaced how many appointments are outside the opening
+	// (DisplacedHref resolves them).
+	Calls         int
+	CallsHref     string
+	Displaced     int
+	DisplacedHref string
 	// The filter as typed, and its options.
 	From, To, Professional, Status string
 	Professionals, Statuses        []Choice
@@ -77,14 +89,22 @@ type StaffAppointmentView struct {
 	CancelReason      string
 	CancelReasonLabel string
 	// Erased says the personal data was erased (retention period).
-	Erased     bool
-	FirstName  string
-	LastName   string
-	Email      string
-	Phone      string
-	PhoneHref  string
-	FiscalCode string
-	Channel    string
+	Erased bool
+	// ByStaff says the office booked the appointment (by phone or at the
+	// desk); PrintHref is its printable confirmation.
+	ByStaff   bool
+	PrintHref string
+	// MoveRequested says the office asked the citizen to choose another
+	// time; OfficeMessage is its message.
+	MoveRequested bool
+	OfficeMessage string
+	FirstName     string
+	LastName      string
+	Email         string
+	Phone         string
+	PhoneHref     string
+	FiscalCode    string
+	Channel       string
 	// Interpreter is the language, when an interpreter is needed;
 	// Accessibility the support asked for, when needed.
 	NeedsInterpreter   bool

@@ -138,3 +138,28 @@ type StaffDiffLine struct {
 	Kind string
 	Text string
 }
+
+// sheetStatuses and sheetPublications are the options of the sheet form's
+// two radio groups.
+var (
+	sheetStatuses     = []Choice{{Value: "active", Label: "Attivo"}, {Value: "inactive", Label: "Non attivo"}}
+	sheetPublications = []Choice{{Value: "draft", Label: "Bozza, visibile solo al personale"}, {Value: "published", Label: "Pubblicata, visibile a tutti"}}
+)
+
+// statusValue is the checked status: active unless the sheet says
+// inactive.
+func (f StaffSheetForm) statusValue() string {
+	if f.Status == "inactive" {
+		return "inactive"
+	}
+	return "active"
+}
+
+// publicationValue is the checked publication state: a draft unless the
+// sheet says published.
+func (f StaffSheetForm) publicationValue() string {
+	if f.Publication == "published" {
+		return "published"
+	}
+	return "draft"
+}

@@ -74,7 +74,7 @@ func StaffLoginPage(sp StaffPage, f StaffLoginForm) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				}
-				templ_7745c5c3_Err = StaffErrorSummary(ErrorList(f.Errors, "email", "password"), f.Problem).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = ErrorSummary(ErrorList(f.Errors, "email", "password"), f.Problem).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -114,11 +114,11 @@ func StaffLoginPage(sp StaffPage, f StaffLoginForm) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				}
-				templ_7745c5c3_Err = StaffTextField(TextInput{ID: "email", Label: "Indirizzo e-mail", Type: "email", Value: f.Email, Error: f.Errors["email"], Autocomplete: "username", Required: true, MaxLength: 254}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = TextField(Field{ID: "email", Label: "Indirizzo e-mail", Type: "email", Value: f.Email, Error: f.Errors["email"], Autocomplete: "username", Required: true, MaxLength: 254}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = StaffTextField(TextInput{ID: "password", Label: "Password", Type: "password", Error: f.Errors["password"], Autocomplete: "current-password", Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = TextField(Field{ID: "password", Label: "Password", Type: "password", Error: f.Errors["password"], Autocomplete: "current-password", Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -201,7 +201,7 @@ func StaffCodePage(sp StaffPage, f StaffCodeForm) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = StaffErrorSummary(ErrorList(f.Errors, "code"), f.Problem).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = ErrorSummary(ErrorList(f.Errors, "code"), f.Problem).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -222,7 +222,7 @@ func StaffCodePage(sp StaffPage, f StaffCodeForm) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = StaffTextField(TextInput{ID: "code", Label: "Codice di verifica", Hint: "6 cifre, ad esempio 123456. Il codice cambia ogni 30 secondi.", Error: f.Errors["code"], Autocomplete: "one-time-code", InputMode: "numeric", Required: true, MaxLength: 7}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = TextField(Field{ID: "code", Label: "Codice di verifica", Hint: "6 cifre, ad esempio 123456. Il codice cambia ogni 30 secondi.", Error: f.Errors["code"], Autocomplete: "one-time-code", InputMode: "numeric", Required: true, MaxLength: 7}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -321,7 +321,7 @@ func SetPasswordPage(sp StaffPage, f SetPasswordForm) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = StaffErrorSummary(ErrorList(f.Errors, "password", "confirm"), "").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = ErrorSummary(ErrorList(f.Errors, "password", "confirm"), "").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -368,11 +368,11 @@ func SetPasswordPage(sp StaffPage, f SetPasswordForm) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = StaffTextField(TextInput{ID: "password", Label: "Nuova password", Type: "password", Hint: "Almeno 12 caratteri, non tutti uguali.", Error: f.Errors["password"], Autocomplete: "new-password", Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = TextField(Field{ID: "password", Label: "Nuova password", Type: "password", Hint: "Almeno 12 caratteri, non tutti uguali.", Error: f.Errors["password"], Autocomplete: "new-password", Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = StaffTextField(TextInput{ID: "confirm", Label: "Ripeti la nuova password", Type: "password", Error: f.Errors["confirm"], Autocomplete: "new-password", Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = TextField(Field{ID: "confirm", Label: "Ripeti la nuova password", Type: "password", Error: f.Errors["confirm"], Autocomplete: "new-password", Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -455,7 +455,7 @@ func StaffSecurityPage(sp StaffPage, v StaffSecurityView) templ.Component {
 							return templ_7745c5c3_Err
 						}
 					} else {
-						templ_7745c5c3_Err = StaffErrorSummary(ErrorList(v.Errors, "code"), v.Problems).Render(ctx, templ_7745c5c3_Buffer)
+						templ_7745c5c3_Err = ErrorSummary(ErrorList(v.Errors, "password", "code"), v.Problems).Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
@@ -467,87 +467,108 @@ func StaffSecurityPage(sp StaffPage, v StaffSecurityView) templ.Component {
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
-						templ_7745c5c3_Err = StaffTextField(TextInput{ID: "code", Label: "Codice attuale dell'app", Hint: "Per disattivarla inserisci il codice di 6 cifre che l'app mostra ora.", Error: v.Errors["code"], Autocomplete: "one-time-code", InputMode: "numeric", Required: true, MaxLength: 7}).Render(ctx, templ_7745c5c3_Buffer)
+						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "<p>Per disattivarla servono la tua password e il codice che l'app mostra ora.</p><input type=\"text\" name=\"username\" value=\"")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
-						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "<button type=\"submit\" class=\"btn btn-outline-primary\">Disattiva la verifica in due passaggi</button></form>")
+						var templ_7745c5c3_Var22 string
+						templ_7745c5c3_Var22, templ_7745c5c3_Err = templruntime.NewAttributeExpression(v.Email).Resolve(ctx)
+						if templ_7745c5c3_Err != nil {
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_login.templ`, Line: 97, Col: 56}
+						}
+						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var22)
+						if templ_7745c5c3_Err != nil {
+							return templ_7745c5c3_Err
+						}
+						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "\" autocomplete=\"username\" class=\"d-none\" aria-hidden=\"true\" tabindex=\"-1\">")
+						if templ_7745c5c3_Err != nil {
+							return templ_7745c5c3_Err
+						}
+						templ_7745c5c3_Err = TextField(Field{ID: "password", Label: "Password", Type: "password", Error: v.Errors["password"], Autocomplete: "current-password", Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+						if templ_7745c5c3_Err != nil {
+							return templ_7745c5c3_Err
+						}
+						templ_7745c5c3_Err = TextField(Field{ID: "code", Label: "Codice attuale dell'app", Hint: "Il codice di 6 cifre che l'app mostra ora.", Error: v.Errors["code"], Autocomplete: "one-time-code", InputMode: "numeric", Required: true, MaxLength: 7}).Render(ctx, templ_7745c5c3_Buffer)
+						if templ_7745c5c3_Err != nil {
+							return templ_7745c5c3_Err
+						}
+						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 30, "<button type=\"submit\" class=\"btn btn-outline-primary\">Disattiva la verifica in due passaggi</button></form>")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
 					}
 				} else {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 29, "<p>Con la verifica in due passaggi, per accedere servono la password e un codice che un'app sul tuo telefono genera ogni 30 secondi (ad esempio FreeOTP, Aegis, Google Authenticator o Microsoft Authenticator).</p>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, "<p>Con la verifica in due passaggi, per accedere servono la password e un codice che un'app sul tuo telefono genera ogni 30 secondi (ad esempio FreeOTP, Aegis, Google Authenticator o Microsoft Authenticator).</p>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
 					if v.Required {
-						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 30, "<div class=\"alert alert-warning\" role=\"status\">Per gli amministratori la verifica in due passaggi è obbligatoria: attivala per continuare.</div>")
+						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 32, "<div class=\"alert alert-warning\" role=\"status\">Per gli amministratori la verifica in due passaggi è obbligatoria: attivala per continuare.</div>")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
 					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, " ")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 33, " ")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = StaffErrorSummary(ErrorList(v.Errors, "code"), v.Problems).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = ErrorSummary(ErrorList(v.Errors, "code"), v.Problems).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 32, "<ol class=\"staff-steps\"><li><p>Nell'app, aggiungi un account inquadrando questo codice QR:</p><img src=\"")
-					if templ_7745c5c3_Err != nil {
-						return templ_7745c5c3_Err
-					}
-					var templ_7745c5c3_Var22 string
-					templ_7745c5c3_Var22, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(v.QRCode)).ResolveURL(ctx)
-					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_login.templ`, Line: 109, Col: 40}
-					}
-					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var22)
-					if templ_7745c5c3_Err != nil {
-						return templ_7745c5c3_Err
-					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 33, "\" width=\"240\" height=\"240\" alt=\"Codice QR con la chiave segreta della verifica in due passaggi\"></li><li><p>Oppure inserisci a mano questa chiave segreta (account: ")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 34, "<ol class=\"staff-steps\"><li><p>Nell'app, aggiungi un account inquadrando questo codice QR:</p><img src=\"")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var23 string
-					templ_7745c5c3_Var23, templ_7745c5c3_Err = templ.JoinStringErrs(v.Email)
+					templ_7745c5c3_Var23, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(v.QRCode)).ResolveURL(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_login.templ`, Line: 112, Col: 74}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_login.templ`, Line: 112, Col: 40}
 					}
-					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var23))
+					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var23)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 34, ", tipo: basata sul tempo):</p><p class=\"staff-secret\"><code>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 35, "\" width=\"240\" height=\"240\" alt=\"Codice QR con la chiave segreta della verifica in due passaggi\"></li><li><p>Oppure inserisci a mano questa chiave segreta (account: ")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var24 string
-					templ_7745c5c3_Var24, templ_7745c5c3_Err = templ.JoinStringErrs(v.Secret)
+					templ_7745c5c3_Var24, templ_7745c5c3_Err = templ.JoinStringErrs(v.Email)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_login.templ`, Line: 113, Col: 46}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_login.templ`, Line: 115, Col: 74}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var24))
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 35, "</code></p><details><summary>Mostra l'indirizzo otpauth da copiare</summary><p class=\"staff-secret\"><code>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 36, ", tipo: basata sul tempo):</p><p class=\"staff-secret\"><code>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var25 string
-					templ_7745c5c3_Var25, templ_7745c5c3_Err = templ.JoinStringErrs(v.URI)
+					templ_7745c5c3_Var25, templ_7745c5c3_Err = templ.JoinStringErrs(v.Secret)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_login.templ`, Line: 116, Col: 44}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_login.templ`, Line: 116, Col: 46}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var25))
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 36, "</code></p></details></li><li><p>Inserisci il codice che l'app mostra, per confermare che funziona:</p><form method=\"post\" action=\"/area-riservata/sicurezza/totp\" novalidate>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 37, "</code></p><details><summary>Mostra l'indirizzo otpauth da copiare</summary><p class=\"staff-secret\"><code>")
+					if templ_7745c5c3_Err != nil {
+						return templ_7745c5c3_Err
+					}
+					var templ_7745c5c3_Var26 string
+					templ_7745c5c3_Var26, templ_7745c5c3_Err = templ.JoinStringErrs(v.URI)
+					if templ_7745c5c3_Err != nil {
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/staff_login.templ`, Line: 119, Col: 44}
+					}
+					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var26))
+					if templ_7745c5c3_Err != nil {
+						return templ_7745c5c3_Err
+					}
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 38, "</code></p></details></li><li><p>Inserisci il codice che l'app mostra, per confermare che funziona:</p><form method=\"post\" action=\"/area-riservata/sicurezza/totp\" novalidate>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -555,11 +576,11 @@ func StaffSecurityPage(sp StaffPage, v StaffSecurityView) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = StaffTextField(TextInput{ID: "code", Label: "Codice di verifica", Hint: "6 cifre, ad esempio 123456.", Error: v.Errors["code"], Autocomplete: "one-time-code", InputMode: "numeric", Required: true, MaxLength: 7}).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = TextField(Field{ID: "code", Label: "Codice di verifica", Hint: "6 cifre, ad esempio 123456.", Error: v.Errors["code"], Autocomplete: "one-time-code", InputMode: "numeric", Required: true, MaxLength: 7}).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 37, "<button type=\"submit\" class=\"btn btn-primary\">Attiva la verifica in due passaggi</button></form></li></ol>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 39, "<button type=\"submit\" class=\"btn btn-primary\">Attiva la verifica in due passaggi</button></form></li></ol>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

@@ -1,10 +1,5 @@
 package templates
 
-import (
-	"slices"
-	"strings"
-)
-
 // StaffPage is the layout data of a page of the staff area
 // (/area-riservata).
 type StaffPage struct {
@@ -25,54 +20,6 @@ type StaffUser struct {
 	// CanEditContent is true for administrators and editors, who edit
 	// the service sheets.
 	CanEditContent bool
-}
-
-// FieldError is one entry of a form's error summary: the message and the
-// id of the input it links to (the first option of a group).
-type FieldError struct {
-	ID      string
-	Message string
-}
-
-// ErrorList orders a form's field errors for the summary at the top of the
-// form: the fields in order first (page order), then any other.
-func ErrorList(errs map[string]string, order ...string) []FieldError {
-	out := make([]FieldError, 0, len(errs))
-	for _, f := range order {
-		if m, ok := errs[f]; ok {
-			out = append(out, FieldError{ID: f, Message: m})
-		}
-	}
-	var rest []string
-	for f := range errs {
-		if !slices.Contains(order, f) {
-			rest = append(rest, f)
-		}
-	}
-	slices.Sort(rest)
-	for _, f := range rest {
-		out = append(out, FieldError{ID: f, Message: errs[f]})
-	}
-	return out
-}
-
-// TextInput is one text-like input with its label, hint and error.
-type TextInput struct {
-	// ID is the input's id and name.
-	ID    string
-	Label string
-	// Type is the input type: text, email, password, date…
-	Type  string
-	Value string
-	Hint  string
-	Error string
-	// Autocomplete is the autocomplete token ("username",
-	// "current-password", "new-password", "one-time-code", "off").
-	Autocomplete string
-	Required     bool
-	// InputMode is the virtual keyboard hint ("numeric"), when useful.
-	InputMode string
-	MaxLength int
 }
 
 // StaffLoginForm is the login form at /area-riservata/login.
@@ -127,6 +74,9 @@ type StaffDashboard struct {
 	IsAdmin     bool
 	IsEditor    bool
 	TOTPEnabled bool
+	// OpenReports counts the reports of a problem the account may see
+	// that are not closed yet.
+	OpenReports int
 }
 
 // StaffOfficeLink leads to an office's page in the staff area.
@@ -212,14 +162,6 @@ type StaffUserForm struct {
 	CreatedMessage string
 }
 
-// Choice is one option of a radio group, checkbox group or select.
-type Choice struct {
-	Value    string
-	Label    string
-	Hint     string
-	Selected bool
-}
-
 // StaffAuditView is the audit log browser.
 type StaffAuditView struct {
 	Users   []Choice
@@ -244,24 +186,4 @@ type StaffAuditRow struct {
 	Entity string
 	Before string
 	After  string
-}
-
-// staffDescribedBy joins the ids of a field's hint and error for
-// aria-describedby, skipping empty ones.
-func staffDescribedBy(ids ...string) string {
-	var out []string
-	for _, id := range ids {
-		if id != "" {
-			out = append(out, id)
-		}
-	}
-	return strings.Join(out, " ")
-}
-
-// staffIf returns v when cond holds, else "".
-func staffIf(cond bool, v string) string {
-	if cond {
-		return v
-	}
-	return ""
 }

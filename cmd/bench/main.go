@@ -34,6 +34,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -143,12 +144,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"),
 		"DATABASE_URL=" + dbURL, "ADDR=" + addr, "BASE_URL=http://" + addr, "LOG_LEVEL=" + o.portalLog,
 		// Each simulated citizen has its own address, sent as
-		// X-Forwarded-For from loopback: TRUST_PROXY is today's switch,
-		// TRUSTED_PROXIES its successor (right-most untrusted hop).
-		"TRUST_PROXY=1", "TRUSTED_PROXIES=127.0.0.1/32",
+		// X-Forwarded-For from loopback, the trusted proxy (the client is
+		// the right-most address not in TRUSTED_PROXIES).
+		"TRUSTED_PROXIES=127.0.0.1/32",
 		"PPROF_ADDR=" + pprofAddr, "SECRET_KEY=" + seal.NewKey()}
 	progress("seeding the demo data in database %s", o.dbName)
-	seed := exec.CommandContext(ctx, o.portalBin, "seed-demo")
+	// --year: a year of past appointments and ratings, so that the
+	// statistics page is measured on the data of a year of 25 offices.
+	seed := exec.CommandContext(ctx, o.portalBin, "seed-demo", "--year")
 	seed.Env = env
 	var seedOut bytes.Buffer
 	seed.Stdout, seed.Stderr = &seedOut, &seedOut
@@ -218,21 +221,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	// Throughput, with a CPU profile of the portal during its run.
 	for _, p := range pages {
-		progress("throughput %s: portal, then same bytes (%d clients, %v each)", p.path, o.clients, o.duration)
+		progress("throughput %s: portal and same bytes in turn (%d rounds, %d clients, %v each)", p.path, rounds, o.clients, o.duration)
 		profFile := filepath.Join(o.outDir, "cpu-"+p.name+".pprof")
 		profDone := make(chan error, 1)
-		go func() { profDone <- saveProfile(ctx, pprofAddr, o.duration, profFile) }()
-		pr, err := loadgen.Closed(ctx, trPortal, target(base, p.path), o.clients, o.duration)
-		if err != nil {
-			return err
+		// The portal idles while the same-bytes server runs: those
+		// seconds add no samples.
+		go func() { profDone <- saveProfile(ctx, pprofAddr, 2*o.duration, profFile) }()
+		var pr, sr loadgen.ClosedResult
+		for range rounds {
+			r, err := loadgen.Closed(ctx, trPortal, target(base, p.path), o.clients, o.duration/rounds)
+			if err != nil {
+				return err
+			}
+			pr = addClosed(pr, r)
+			if r, err = loadgen.Closed(ctx, trSame, target(sameBase, p.path), o.clients, o.duration/rounds); err != nil {
+				return err
+			}
+			sr = addClosed(sr, r)
 		}
 		if err := <-profDone; err != nil {
 			progress("profile of %s not saved: %v", p.path, err)
 			profFile = ""
-		}
-		sr, err := loadgen.Closed(ctx, trSame, target(sameBase, p.path), o.clients, o.duration)
-		if err != nil {
-			return err
 		}
 		rep.throughput = append(rep.throughput, throughputRow{page: p, portal: pr, same: sr, profile: profFile})
 	}
@@ -240,24 +249,34 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	// Latency at a fixed rate, and the RSS it takes.
 	watchPortal, watchSame := &peakTracker{}, &peakTracker{}
 	for _, p := range pages {
-		progress("latency %s at %.0f req/s: portal, then same bytes (%v each)", p.path, o.rate, o.rateDuration)
-		w := watchPeak(portal.pid())
-		pr, err := loadgen.Open(ctx, trPortal, target(base, p.path), o.rate, o.rateDuration, o.openWorkers)
-		watchPortal.add(w.stop())
-		if err != nil {
-			return err
+		progress("latency %s at %.0f req/s: portal and same bytes in turn (%d rounds, %v each)", p.path, o.rate, rounds, o.rateDuration)
+		var pr, sr loadgen.OpenResult
+		for range rounds {
+			w := watchPeak(portal.pid())
+			r, err := loadgen.Open(ctx, trPortal, target(base, p.path), o.rate, o.rateDuration/rounds, o.openWorkers)
+			watchPortal.add(w.stop())
+			if err != nil {
+				return err
+			}
+			pr = addOpen(pr, r)
+			w = watchPeak(same.pid())
+			r, err = loadgen.Open(ctx, trSame, target(sameBase, p.path), o.rate, o.rateDuration/rounds, o.openWorkers)
+			watchSame.add(w.stop())
+			if err != nil {
+				return err
+			}
+			sr = addOpen(sr, r)
 		}
-		w = watchPeak(same.pid())
-		sr, err := loadgen.Open(ctx, trSame, target(sameBase, p.path), o.rate, o.rateDuration, o.openWorkers)
-		watchSame.add(w.stop())
-		if err != nil {
-			return err
-		}
+		slices.Sort(pr.Latencies)
+		slices.Sort(sr.Latencies)
 		rep.latency = append(rep.latency, latencyRow{page: p, portal: pr, same: sr})
 	}
 	rep.loadPortal, rep.loadSame = watchPortal, watchSame
 	trPortal.CloseIdleConnections()
 	trSame.CloseIdleConnections()
+
+	progress("statistics page: the last 12 weeks, then a year of every office (%d runs each)", statsRuns)
+	rep.stats = benchStats(ctx, base, accounts)
 
 	progress("%d parallel staff logins", o.logins)
 	rep.logins = benchLogins(ctx, base, portal.pid(), o.logins, accounts)
@@ -293,6 +312,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	rep.writeProfileTop(ctx, stdout)
 	return nil
+}
+
+// rounds is how many turns the portal and its same-bytes baseline take in
+// each throughput and latency measure: the machine is shared, and
+// alternating short runs lets both see the same background load.
+const rounds = 5
+
+// addClosed sums two closed-loop runs.
+func addClosed(a, b loadgen.ClosedResult) loadgen.ClosedResult {
+	return loadgen.ClosedResult{Requests: a.Requests + b.Requests, Errors: a.Errors + b.Errors, Bytes: a.Bytes + b.Bytes,
+		Elapsed: a.Elapsed + b.Elapsed}
+}
+
+// addOpen joins two open-loop runs (the latencies are sorted afterwards).
+func addOpen(a, b loadgen.OpenResult) loadgen.OpenResult {
+	return loadgen.OpenResult{Sent: a.Sent + b.Sent, Errors: a.Errors + b.Errors, Elapsed: a.Elapsed + b.Elapsed,
+		Latencies: append(a.Latencies, b.Latencies...)}
 }
 
 // peakTracker keeps the highest of several phase peaks.

@@ -30,6 +30,7 @@ type report struct {
 	logins               loginResult
 	bookings             bookingResult
 	firstVisit           []firstVisit
+	stats                statsResult
 }
 
 type throughputRow struct {
@@ -64,8 +65,8 @@ func (rep *report) write(w io.Writer) {
 	fmt.Fprintf(w, "\n### make bench — %s\n\n", rep.began.Format("2006-01-02 15:04 MST"))
 	fmt.Fprintf(w, "Machine: %s; load average %s at the start, %s at the end. Portal %s, PostgreSQL of `make test` (private cluster), demo data.\n",
 		rep.machine, rep.loadStart, rep.loadEnd, rep.revision)
-	fmt.Fprintf(w, "Throughput: closed loop, %d keep-alive clients × %v, `Accept-Encoding: gzip`. Latency: open loop, %.0f req/s × %v (latency from the scheduled start). Load generator and servers share the machine.\n\n",
-		o.clients, o.duration, o.rate, o.rateDuration)
+	fmt.Fprintf(w, "Throughput: closed loop, %d keep-alive clients × %v, `Accept-Encoding: gzip`. Latency: open loop, %.0f req/s × %v (latency from the scheduled start). Portal and same-bytes server take turns in %d rounds of each; the load generator and the servers share the machine.\n\n",
+		o.clients, o.duration, o.rate, o.rateDuration, rounds)
 	fmt.Fprintln(w, "| measure | portal | baseline | ratio | target | |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|")
 	for _, t := range rep.throughput {
@@ -93,6 +94,14 @@ func (rep *report) write(w io.Writer) {
 	fmt.Fprintf(w, "| RSS peak at %.0f req/s | %s | %s (same bytes) | %.1f× | ≤ %s | %s |\n",
 		o.rate, mb(rep.loadPortal.peak), mb(rep.loadSame.peak), ratio(float64(rep.loadPortal.peak), float64(rep.loadSame.peak)), mb(maxLoadRSS),
 		verdict(rep.loadPortal.peak > 0 && rep.loadPortal.peak <= maxLoadRSS))
+	if st := rep.stats; st.skipped != "" || st.err != nil {
+		fmt.Fprintf(w, "| statistics page, a year of every office | skipped: %s | — | — | — | info |\n",
+			strings.ReplaceAll(fmt.Sprint(cmpSkip(st.skipped, st.err)), "|", "/"))
+	} else {
+		y, wk := st.median(st.year), st.median(st.weeks)
+		fmt.Fprintf(w, "| statistics page, a year of every office (median of %d) | %s | %s (last 12 weeks) | %.1f× | ≤ %s | %s |\n",
+			len(st.year), ms(y), ms(wk), ratio(float64(y), float64(wk)), ms(maxStatsYear), verdict(y <= maxStatsYear))
+	}
 	if l := rep.logins; l.skipped != "" {
 		fmt.Fprintf(w, "| RSS peak, %d parallel staff logins | skipped: %s | — | — | — | info |\n", l.n, l.skipped)
 	} else {
@@ -209,4 +218,12 @@ func ms(d time.Duration) string {
 
 func mb(b int64) string {
 	return fmt.Sprintf("%.0f MB", float64(b)/(1<<20))
+}
+
+// cmpSkip is the reason a measure was skipped: its note, else its error.
+func cmpSkip(note string, err error) any {
+	if note != "" {
+		return note
+	}
+	return err
 }

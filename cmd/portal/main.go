@@ -4,7 +4,8 @@
 //	portal migrate              apply migrations and reference data
 //	portal import-scheda FILE   import a service sheet export
 //	portal import-uffici FILE   import or update offices from a CSV file
-//	portal seed-demo            load the demo data (idempotent)
+//	portal seed-demo [--year]   load the demo data (idempotent); --year adds a
+//	                            year of past appointments and page ratings
 //	portal user add|reset …     create a staff account or reset its access
 //	portal genkey               print a new SECRET_KEY
 //
@@ -56,7 +57,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	switch cmd {
 	case "help", "-h", "--help":
-		_, err := fmt.Fprintln(stdout, "usage: portal [serve | migrate | import-scheda FILE | import-uffici FILE | seed-demo | user add|reset … | genkey]")
+		_, err := fmt.Fprintln(stdout, "usage: portal [serve | migrate | import-scheda FILE | import-uffici FILE | seed-demo [--year] | user add|reset … | genkey]")
 		return err
 	case "genkey":
 		// Needs no configuration: it is how the first key is made.
@@ -74,6 +75,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	logger := newLogger(cfg, stderr)
+	for _, w := range cfg.Warnings {
+		logger.Warn("configuration: " + w)
+	}
 	pool, err := openPool(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
@@ -122,12 +126,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		return importOffices(ctx, st, args[0], stdout)
 	case "seed-demo":
+		year := len(args) == 1 && (args[0] == "--year" || args[0] == "-year")
+		if len(args) > 0 && !year {
+			return errors.New("usage: portal seed-demo [--year]")
+		}
 		if err := demo.Seed(ctx, st); err != nil {
 			return err
 		}
 		password, err := demo.SeedStaff(ctx, st)
 		if err != nil {
 			return err
+		}
+		if year {
+			n, err := demo.SeedHistory(ctx, st, time.Now())
+			if err != nil {
+				return err
+			}
+			if _, err := fmt.Fprintf(stdout, "demo history: %d appointments over the last %d days, with page ratings\n", n, demo.HistoryDays); err != nil {
+				return err
+			}
 		}
 		_, err = fmt.Fprintf(stdout, "demo data loaded (every page showing it says \"Dati dimostrativi\")\n"+
 			"\nDemo staff area: %s/area-riservata/login\n"+
@@ -218,6 +235,11 @@ func openPool(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	}
 	pc.ConnConfig.RuntimeParams["timezone"] = "Europe/Rome"
 	pc.ConnConfig.RuntimeParams["application_name"] = "udc-portal"
+	if pc.ConnConfig.ConnectTimeout == 0 {
+		// An unreachable server (not one that refuses) must fail a request
+		// in seconds, so that it gets its 503 or the cached page.
+		pc.ConnConfig.ConnectTimeout = 5 * time.Second
+	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	pool, err := pgxpool.NewWithConfig(ctx, pc)
@@ -290,6 +312,9 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, logger *slog
 	}()
 	go srv.Run(ctx) // office-change listener, stops with ctx
 	if err := startProfiler(ctx, logger); err != nil {
+		return err
+	}
+	if err := startMetrics(ctx, cfg.MetricsAddr, srv.MetricsHandler(), logger); err != nil {
 		return err
 	}
 	hs := web.HTTPServer(cfg.Addr, srv.Handler())

@@ -1,7 +1,10 @@
 package auth
 
 import (
+	"context"
+	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -135,13 +138,60 @@ func TestTOTPQRCode_IsAPNGDataURL(t *testing.T) {
 	}
 }
 
-func TestThrottled(t *testing.T) {
+func TestFailureCounts_Check(t *testing.T) {
 	for _, c := range []struct {
-		account, ip int
-		want        bool
-	}{{0, 0, false}, {4, 19, false}, {5, 0, true}, {0, 20, true}} {
-		if got := Throttled(c.account, c.ip); got != c.want {
-			t.Errorf("Throttled(%d, %d) = %v", c.account, c.ip, got)
+		counts FailureCounts
+		want   Throttle
+	}{
+		{FailureCounts{}, Allowed},
+		{FailureCounts{Pair: 4, Client: 19, Address: 99}, Allowed},
+		{FailureCounts{Pair: 5}, BlockedPair},
+		{FailureCounts{Client: 20}, BlockedClient},
+		{FailureCounts{Address: 100}, BlockedAddress},
+		{FailureCounts{Pair: 5, Client: 20, Address: 100}, BlockedPair},
+	} {
+		if got := c.counts.Check(); got != c.want {
+			t.Errorf("%+v.Check() = %v, want %v", c.counts, got, c.want)
 		}
 	}
+	if !(FailureCounts{Address: MaxAddressFailures - 1}).ReachesCeiling() || (FailureCounts{Address: MaxAddressFailures}).ReachesCeiling() {
+		t.Error("ReachesCeiling must be true only for the failure that reaches the ceiling")
+	}
+}
+
+func TestPasswordGate_NeverRunsMoreThanItsSize_BusyAfterTheWait(t *testing.T) {
+	hash, err := HashPassword("una password di prova")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := NewPasswordGate(2, time.Minute)
+	var wg sync.WaitGroup
+	for range 12 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if ok, err := g.Verify(context.Background(), "una password di prova", hash); !ok || err != nil {
+				t.Errorf("Verify: %v %v", ok, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if g.Peak() != 2 {
+		t.Errorf("peak %d, want 2 (the size)", g.Peak())
+	}
+
+	// One slot, held: the next request gives up after the wait.
+	g = NewPasswordGate(1, 20*time.Millisecond)
+	hold, release := make(chan struct{}), make(chan struct{})
+	go func() { _ = g.run(context.Background(), func() { close(hold); <-release }) }()
+	<-hold
+	if _, err := g.Verify(context.Background(), "x", hash); !errors.Is(err, ErrBusy) {
+		t.Errorf("verify with no free slot: %v, want ErrBusy", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := g.Hash(ctx, "x"); !errors.Is(err, context.Canceled) {
+		t.Errorf("hash of a cancelled request: %v", err)
+	}
+	close(release)
 }

@@ -32,6 +32,31 @@ const bookingGroup = 4
 // (and retry on a clash), and never let the code alone reveal a booking
 // without a second factor such as the citizen's e-mail or a rate limit.
 func NewBookingCode() (string, error) {
+	body, err := randomBody()
+	if err != nil {
+		return "", err
+	}
+	return formatBooking(body), nil
+}
+
+// reportPrefix starts every code of a report of a problem ("segnalazione
+// di disservizio"), so that it is not mistaken for a booking code.
+const reportPrefix = "SEG"
+
+// NewReportCode returns a random code for a citizen's report of a problem,
+// such as "SEG-7K3M-9QX2": the alphabet and length of a booking code, with
+// its own prefix. Like a booking code it is unique in practice but not a
+// secret.
+func NewReportCode() (string, error) {
+	body, err := randomBody()
+	if err != nil {
+		return "", err
+	}
+	return reportPrefix + "-" + body[:bookingGroup] + "-" + body[bookingGroup:], nil
+}
+
+// randomBody returns the eight random characters of a code.
+func randomBody() (string, error) {
 	body := make([]byte, 0, 2*bookingGroup)
 	// Rejection sampling: bytes at or above the largest multiple of the
 	// alphabet size are dropped so every character is equally likely.
@@ -48,7 +73,7 @@ func NewBookingCode() (string, error) {
 			body = append(body, BookingAlphabet[int(b)%len(BookingAlphabet)])
 		}
 	}
-	return formatBooking(string(body)), nil
+	return string(body), nil
 }
 
 // formatBooking turns eight characters into "UDC-XXXX-XXXX".

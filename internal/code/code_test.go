@@ -150,3 +150,25 @@ func TestHashToken_DiffersForDifferentTokens(t *testing.T) {
 		t.Errorf("len(HashToken) = %d, want %d", len(HashToken("")), sha256.Size)
 	}
 }
+
+var reportCodeRE = regexp.MustCompile(`^SEG-[23456789ABCDEFGHJKMNPQRSTWXYZ]{4}-[23456789ABCDEFGHJKMNPQRSTWXYZ]{4}$`)
+
+func TestNewReportCode_FormatAndNotABookingCode(t *testing.T) {
+	seen := map[string]bool{}
+	for range 1000 {
+		c, err := NewReportCode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reportCodeRE.MatchString(c) {
+			t.Fatalf("NewReportCode() = %q, does not match %s", c, reportCodeRE)
+		}
+		if _, ok := NormalizeBookingCode(c); ok {
+			t.Fatalf("report code %q passes as a booking code", c)
+		}
+		if seen[c] {
+			t.Fatalf("duplicate report code %q", c)
+		}
+		seen[c] = true
+	}
+}

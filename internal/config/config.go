@@ -7,12 +7,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/udc-umbria/portal/internal/clientip"
 	"github.com/udc-umbria/portal/internal/seal"
 )
 
@@ -38,9 +41,19 @@ type Config struct {
 	LogLevel slog.Level
 	// LogFormat is json or text (LOG_FORMAT).
 	LogFormat string
-	// TrustProxy makes the portal take the client address from
-	// X-Forwarded-For (TRUST_PROXY=1), for deployments behind a load balancer.
+	// TrustedProxies are the reverse proxies (TRUSTED_PROXIES, a
+	// comma-separated list of CIDR prefixes) whose X-Forwarded-For entries
+	// are believed: the client is the right-most address of the header
+	// that is not one of them (internal/clientip). Empty: the peer address
+	// is the client and the header is ignored.
+	TrustedProxies []netip.Prefix
+	// TrustProxy is the deprecated TRUST_PROXY=1. Without TRUSTED_PROXIES
+	// it trusts LegacyTrustedProxies (loopback and private networks); with
+	// it, it is ignored. Proxies resolves the two.
 	TrustProxy bool
+	// Warnings are deprecated settings found in the environment, in
+	// English, for the caller to log at start-up.
+	Warnings []string
 	// SMTPURL is the outgoing mail server, e.g. smtp://user:pass@host:587
 	// (SMTP_URL): smtp:// uses STARTTLS when offered (add
 	// ?starttls=required to insist), smtps:// implicit TLS. Empty keeps
@@ -55,6 +68,10 @@ type Config struct {
 	RetentionMonths int
 	// ShutdownTimeout bounds graceful shutdown (SHUTDOWN_TIMEOUT).
 	ShutdownTimeout time.Duration
+	// MetricsAddr is where /metrics is served in the Prometheus format
+	// (METRICS_ADDR), a listener of its own that the load balancer does
+	// not publish; empty: no metrics listener.
+	MetricsAddr string
 	// RequireAdminTOTP makes the TOTP second factor mandatory for
 	// administrators (REQUIRE_ADMIN_TOTP=1): an administrator without it is
 	// sent to the enrolment page and can do nothing else until enrolled.
@@ -84,11 +101,19 @@ func fromLookup(get func(string) string) (Config, error) {
 		LogFormat:    def(get("LOG_FORMAT"), "text"),
 		SMTPURL:      get("SMTP_URL"),
 		MailFrom:     def(get("MAIL_FROM"), "Uffici della Cittadinanza <noreply@localhost>"),
+		MetricsAddr:  get("METRICS_ADDR"),
 	}
 	c.BaseURL = strings.TrimRight(def(get("BASE_URL"), "http://"+c.Addr), "/")
 	var errs []error
 	if err := c.LogLevel.UnmarshalText([]byte(def(get("LOG_LEVEL"), "info"))); err != nil {
 		errs = append(errs, fmt.Errorf("LOG_LEVEL: %w", err))
+	}
+	if v := get("TRUSTED_PROXIES"); v != "" {
+		p, err := clientip.ParsePrefixes(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("TRUSTED_PROXIES: %w", err))
+		}
+		c.TrustedProxies = p
 	}
 	if v := get("TRUST_PROXY"); v != "" {
 		b, err := strconv.ParseBool(v)
@@ -96,6 +121,15 @@ func fromLookup(get func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("TRUST_PROXY: %w", err))
 		}
 		c.TrustProxy = b
+		switch {
+		case get("TRUSTED_PROXIES") != "":
+			c.Warnings = append(c.Warnings, "TRUST_PROXY is deprecated and ignored because TRUSTED_PROXIES is set: remove it")
+		case b:
+			c.Warnings = append(c.Warnings, "TRUST_PROXY=1 is deprecated: it now means TRUSTED_PROXIES="+
+				prefixList(LegacyTrustedProxies)+" (loopback and private networks); set TRUSTED_PROXIES to the addresses of your proxies and remove TRUST_PROXY")
+		default:
+			c.Warnings = append(c.Warnings, "TRUST_PROXY is deprecated: remove it (TRUSTED_PROXIES lists the trusted proxies)")
+		}
 	}
 	if v := get("REQUIRE_ADMIN_TOTP"); v != "" {
 		b, err := strconv.ParseBool(v)
@@ -134,6 +168,11 @@ func (c Config) Validate() error {
 	u, err := url.Parse(c.BaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, fmt.Errorf("BASE_URL %q must be an absolute http(s) URL", c.BaseURL))
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			errs = append(errs, fmt.Errorf("METRICS_ADDR %q must be host:port, such as 127.0.0.1:9100: %w", c.MetricsAddr, err))
+		}
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("LOG_FORMAT %q must be text or json", c.LogFormat))
@@ -180,6 +219,37 @@ func (c Config) RequireSecretKeys() error {
 		return ErrNoSecretKey
 	}
 	return nil
+}
+
+// LegacyTrustedProxies is what the deprecated TRUST_PROXY=1 trusts when
+// TRUSTED_PROXIES is not set: loopback and the private networks (RFC 1918,
+// RFC 4193), where load balancers live. The old switch believed the first
+// X-Forwarded-For address, which any client can write; this keeps such
+// deployments working while only the proxies' own entries count.
+var LegacyTrustedProxies = []netip.Prefix{
+	netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128"),
+	netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("172.16.0.0/12"),
+	netip.MustParsePrefix("192.168.0.0/16"), netip.MustParsePrefix("fc00::/7"),
+}
+
+// Proxies returns the trusted proxies in force: TrustedProxies when set,
+// else LegacyTrustedProxies under the deprecated TrustProxy, else none.
+func (c Config) Proxies() []netip.Prefix {
+	switch {
+	case len(c.TrustedProxies) > 0:
+		return c.TrustedProxies
+	case c.TrustProxy:
+		return LegacyTrustedProxies
+	}
+	return nil
+}
+
+func prefixList(ps []netip.Prefix) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = p.String()
+	}
+	return strings.Join(s, ",")
 }
 
 // SecureCookies reports whether cookies must carry the Secure attribute:

@@ -129,3 +129,48 @@ func TestFromLookup_SecretKeys(t *testing.T) {
 		t.Errorf("bad key: %v", err)
 	}
 }
+
+func TestFromLookup_TrustedProxies(t *testing.T) {
+	tests := []struct {
+		name         string
+		env          map[string]string
+		want         string
+		warn, errMsg string
+	}{
+		{"none: nothing trusted", map[string]string{}, "", "", ""},
+		{"list", map[string]string{"TRUSTED_PROXIES": "127.0.0.1/32, 10.0.0.0/8"}, "127.0.0.1/32,10.0.0.0/8", "", ""},
+		{"bare address", map[string]string{"TRUSTED_PROXIES": "192.0.2.10"}, "192.0.2.10/32", "", ""},
+		{"deprecated switch alone: loopback and private networks", map[string]string{"TRUST_PROXY": "1"},
+			"127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7", "TRUST_PROXY=1 is deprecated", ""},
+		{"both set (cmd/bench, deploytest): the list wins", map[string]string{"TRUST_PROXY": "1", "TRUSTED_PROXIES": "127.0.0.1/32"},
+			"127.0.0.1/32", "ignored because TRUSTED_PROXIES is set", ""},
+		{"deprecated switch off", map[string]string{"TRUST_PROXY": "0"}, "", "TRUST_PROXY is deprecated", ""},
+		{"garbage", map[string]string{"TRUSTED_PROXIES": "127.0.0.1/32,nginx"}, "", "", `TRUSTED_PROXIES: "nginx"`},
+		{"everything", map[string]string{"TRUSTED_PROXIES": "0.0.0.0/0"}, "", "", "every address"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.env["DATABASE_URL"] = "postgres://x/y"
+			c, err := fromLookup(func(k string) string { return tt.env[k] })
+			if tt.errMsg != "" {
+				if err == nil || !contains(err.Error(), tt.errMsg) {
+					t.Fatalf("error %v, want one with %q", err, tt.errMsg)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := prefixList(c.Proxies()); got != tt.want {
+				t.Errorf("Proxies() = %s, want %s", got, tt.want)
+			}
+			warnings := ""
+			for _, w := range c.Warnings {
+				warnings += w + "\n"
+			}
+			if (tt.warn == "") != (warnings == "") || !contains(warnings, tt.warn) {
+				t.Errorf("warnings %q, want one with %q", warnings, tt.warn)
+			}
+		})
+	}
+}

@@ -142,7 +142,7 @@ func TestNginx_PerClientLoginLimit_CountsTheAddressNginxSawNotASpoofedHeader(t *
 		t.Errorf("login %d from one client (127.0.0.3) behind nginx got %d, want 429: the per-client limit "+
 			"counted the addresses the client made up in X-Forwarded-For (recorded: %s), not the one nginx saw. "+
 			"The portal must take the right-most X-Forwarded-For address not in TRUSTED_PROXIES=127.0.0.1/32 "+
-			"(TRUST_PROXY=1 takes the first hop, which any client can forge).",
+			"(the first hop is written by the client, who can forge it).",
 			auth.MaxIPFailures+1, status, strings.Join(ips, ", "))
 	}
 }

@@ -187,10 +187,9 @@ type stack struct {
 func portalEnv(dbURL, addr, baseURL string) []string {
 	return []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"),
 		"DATABASE_URL=" + dbURL, "ADDR=" + addr, "BASE_URL=" + baseURL, "LOG_LEVEL=warn",
-		// nginx (127.0.0.1) is the only trusted proxy. TRUST_PROXY is
-		// today's switch (first X-Forwarded-For hop); TRUSTED_PROXIES its
-		// successor (right-most address not in the list).
-		"TRUST_PROXY=1", "TRUSTED_PROXIES=127.0.0.1/32",
+		// nginx (127.0.0.1) is the only trusted proxy: the client is the
+		// right-most X-Forwarded-For address not in the list.
+		"TRUSTED_PROXIES=127.0.0.1/32",
 		// Both instances seal and open with the same key (a test key).
 		"SECRET_KEY=ZGVwbG95bWVudCB0ZXN0IG9ubHk6IG5vdCBpbiB1c2U="}
 }

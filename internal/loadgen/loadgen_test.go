@@ -53,8 +53,11 @@ func TestClosed_CountsEveryAnswerOnKeepAliveConnections(t *testing.T) {
 	if res.Bytes != 5*res.Requests {
 		t.Errorf("bytes %d for %d answers of 5 bytes", res.Bytes, res.Requests)
 	}
-	if c := conns(); c > 4 {
-		t.Errorf("%d connections for 4 keep-alive clients", c)
+	// Keep-alive: connections are reused, not one per request. The
+	// transport may now and then replace a connection (a dial racing an
+	// idle one on a loaded machine), so allow a few more than the clients.
+	if c := conns(); c > 2*4 || int64(c)*10 > res.Requests {
+		t.Errorf("%d connections for 4 keep-alive clients and %d requests", c, res.Requests)
 	}
 }
 

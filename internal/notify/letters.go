@@ -174,12 +174,47 @@ func proposal(a letter, oldStart, oldEnd time.Time) content {
 	return v.message("Proposta di un nuovo orario per il tuo appuntamento")
 }
 
+// bookedByOffice is sent when the office books an appointment on the
+// citizen's behalf (by phone or at the desk) and the citizen gave an
+// e-mail address: the same details as a confirmation, and the personal
+// link.
+func bookedByOffice(a letter) content {
+	v := a.view("Appuntamento confermato")
+	v.Intro = []string{"come concordato con l'ufficio, abbiamo fissato per te un appuntamento con " + a.Professional.WithArticle() + "."}
+	v.Details = a.details("Quando")
+	v.Bring = a.WhatToBring
+	v.Action = a.manageAction()
+	v.Calendar = a.calendarNote(calendarAdd)
+	return v.message("Appuntamento confermato per " + booking.ShortWhen(a.Start))
+}
+
+// moveRequested is sent when the office can no longer receive the citizen
+// at the appointment's time (a closure, a change of hours) and asks them
+// to choose another time with the personal link; reason is the office's
+// message, "" if none.
+func moveRequested(a letter, reason string) content {
+	v := a.view("Scegli un altro orario per il tuo appuntamento")
+	v.Intro = []string{"l'ufficio non potrà riceverti nell'orario del tuo appuntamento con " + a.Professional.WithArticle() +
+		" di " + booking.LongSpan(a.Start, a.End) + "."}
+	if r := strings.TrimSpace(reason); r != "" {
+		v.Intro = append(v.Intro, "Messaggio dell'ufficio: "+r)
+	}
+	v.Intro = append(v.Intro, "Scegli un altro giorno e orario con il link qui sotto: non devi inserire di nuovo i tuoi dati. Se non ti serve più, con lo stesso link puoi annullarlo.")
+	v.Details = a.details("Orario non più disponibile")
+	if a.ManageURL != "" {
+		v.Action = &action{Lead: a.linkLead("Scegli il nuovo orario:"), Label: "Scegli un altro orario", URL: a.ManageURL + "/sposta"}
+	}
+	return v.message("Scegli un altro orario per il tuo appuntamento di " + booking.ShortWhen(a.Start))
+}
+
 // view is the content shared by the text and the HTML part.
 type view struct {
 	Title    string
 	Greeting string
 	Intro    []string
 	Details  []detail
+	// Answer is the office's answer to a report, one paragraph per line.
+	Answer   []string
 	Bring    []string
 	Action   *action
 	Calendar string // a note about the attached .ics file, or ""
@@ -192,22 +227,7 @@ type detail struct{ Label, Value string }
 type action struct{ Lead, Label, URL string }
 
 func (a letter) view(title string) *view {
-	greeting := "Buongiorno,"
-	if n := strings.TrimSpace(a.FirstName); n != "" {
-		greeting = "Gentile " + n + ","
-	}
-	var contact []string
-	if a.OfficePhone != "" {
-		contact = append(contact, "telefono "+a.OfficePhone)
-	}
-	if a.OfficeEmail != "" {
-		contact = append(contact, "e-mail "+a.OfficeEmail)
-	}
-	c := ""
-	if len(contact) > 0 {
-		c = "Per informazioni contatta l'ufficio: " + strings.Join(contact, ", ") + "."
-	}
-	return &view{Title: title, Greeting: greeting, Contact: c, Office: a.OfficeName}
+	return &view{Title: title, Greeting: greeting(a.FirstName), Contact: contactLine(a.OfficePhone, a.OfficeEmail), Office: a.OfficeName}
 }
 
 // details lists the appointment; when is the label of its times, or ""
@@ -289,6 +309,14 @@ func (v *view) text() string {
 	}
 	if len(v.Details) > 0 {
 		line()
+	}
+	if len(v.Answer) > 0 {
+		line("Risposta dell'ufficio:")
+		line()
+		for _, p := range v.Answer {
+			line(p)
+			line()
+		}
 	}
 	if len(v.Bring) > 0 {
 		line("Cosa portare:")

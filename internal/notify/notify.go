@@ -1,8 +1,9 @@
 // Package notify owns everything the portal writes to citizens about their
-// appointments: the e-mails (subject, plain text, HTML, in Italian) and
-// the iCalendar files attached to them or downloaded from the pages. It
-// sends nothing and reads no database: it turns an Event — what happened
-// to which appointment — into a mail.Message.
+// appointments and their reports of a problem: the e-mails (subject, plain
+// text, HTML, in Italian) and the iCalendar files attached to them or
+// downloaded from the pages. It sends nothing and reads no database: it
+// turns an Event — what happened to which appointment or report — into a
+// mail.Message.
 //
 // Who calls it:
 //
@@ -62,6 +63,25 @@ const (
 	// confirmed it, with a new personal link (Event.Token); PreviousStart
 	// and PreviousEnd are the old times.
 	Proposed Kind = "proposed"
+
+	// ReportReceived: a citizen who gave an e-mail address sent a report
+	// of a problem (Event.Report); the message gives its code. Events of
+	// reports carry no appointment and no personal link.
+	ReportReceived Kind = "report_received"
+	// ReportAnswered: staff answered a report whose citizen asked for a
+	// reply by e-mail; Event.Report holds the answer and the new status.
+	ReportAnswered Kind = "report_answered"
+
+	// BookedByOffice: the office booked the appointment on the citizen's
+	// behalf (by phone or at the desk), confirmed, with the personal link
+	// (Event.Token).
+	BookedByOffice Kind = "booked_by_office"
+	// MoveRequested: after a closure or a change of hours the office can
+	// no longer receive the citizen at the appointment's time and asks
+	// them to choose another one, with a new personal link (Event.Token);
+	// Event.Reason is the office's message. No calendar file is attached:
+	// the entry stays until the citizen moves or cancels it.
+	MoveRequested Kind = "move_requested"
 )
 
 // Appointment is what the messages say about an appointment, as the
@@ -96,12 +116,16 @@ type Office struct {
 	Email   string
 }
 
-// Event is something that happened to an appointment that its citizen is
-// told about by e-mail.
+// Event is something that happened to an appointment, or to a report of a
+// problem (the Report kinds), that its citizen is told about by e-mail.
 type Event struct {
 	Kind        Kind
 	Appointment Appointment
-	Office      Office
+	// Report is the report of the Report kinds; Appointment is then empty.
+	Report Report
+	// Office is the appointment's office, or the office a report is
+	// about (empty when it is about none).
+	Office Office
 	// PreviousStart and PreviousEnd are the times before a move (Moved,
 	// Proposed).
 	PreviousStart, PreviousEnd time.Time
@@ -149,8 +173,13 @@ var whatToBring = []string{
 func WhatToBring() []string { return slices.Clone(whatToBring) }
 
 // Message returns the e-mail that tells the appointment's citizen about
-// e, with the calendar file attached. It fails only for an unknown Kind.
+// e, with the calendar file attached, or the citizen who sent a report
+// about its progress (no attachment). It fails only for an unknown Kind.
 func (n *Notifier) Message(e Event) (mail.Message, error) {
+	switch e.Kind {
+	case ReportReceived, ReportAnswered:
+		return n.reportMessage(e)
+	}
 	l := n.letter(e.Appointment, e.Office, e.Token)
 	var c content
 	switch e.Kind {
@@ -172,14 +201,20 @@ func (n *Notifier) Message(e Event) (mail.Message, error) {
 	case Proposed:
 		l.ReplacesLink = true
 		c = proposal(l, e.PreviousStart, e.PreviousEnd)
+	case BookedByOffice:
+		c = bookedByOffice(l)
+	case MoveRequested:
+		l.ReplacesLink, l.CalendarAttached = true, false
+		c = moveRequested(l, e.Reason)
 	default:
 		return mail.Message{}, fmt.Errorf("notify: unknown event %q", e.Kind)
 	}
-	ev := calendarEvent(l, n.host, e.Appointment.Sequence, e.At)
-	return mail.Message{
-		To: e.Appointment.Email, Subject: c.Subject, Text: c.Text, HTML: c.HTML,
-		Attachments: []mail.Attachment{{Name: ics.Filename, ContentType: ics.ContentType(ev), Data: ics.Calendar(ev)}},
-	}, nil
+	m := mail.Message{To: e.Appointment.Email, Subject: c.Subject, Text: c.Text, HTML: c.HTML}
+	if l.CalendarAttached {
+		ev := calendarEvent(l, n.host, e.Appointment.Sequence, e.At)
+		m.Attachments = []mail.Attachment{{Name: ics.Filename, ContentType: ics.ContentType(ev), Data: ics.Calendar(ev)}}
+	}
+	return m, nil
 }
 
 // DeliveryKey names the e-mail that tells about e among every e-mail the

@@ -62,6 +62,67 @@ type BookingSettings struct {
 	MaxActivePerEmail int
 }
 
+// AllBookingSettings returns BookingSettings for every office that has
+// some, by office id, read in one snapshot: the wizard keeps them in
+// memory with the offices (they announce their changes on
+// ContentChangedChannel).
+func (s *Store) AllBookingSettings(ctx context.Context) (map[int64][]BookingSettings, error) {
+	out := map[int64][]BookingSettings{}
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		clear(out)
+		return loadBookingSettings(ctx, tx, nil, out)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: load booking settings: %w", err)
+	}
+	return out, nil
+}
+
+// loadBookingSettings fills out with the settings of office *officeID, or
+// of every office when officeID is nil.
+func loadBookingSettings(ctx context.Context, tx pgx.Tx, officeID *int64, out map[int64][]BookingSettings) error {
+	rows, err := tx.Query(ctx, `SELECT office_id, professional, enabled, length_min, capacity, min_notice_days, horizon_days, mode,
+		reasons, max_active_per_email FROM booking_settings WHERE $1::bigint IS NULL OR office_id = $1
+		ORDER BY office_id, array_position(ARRAY['assistente-sociale', 'educatore'], professional), professional`, officeID)
+	if err != nil {
+		return err
+	}
+	all, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (BookingSettings, error) {
+		var bs BookingSettings
+		var p, mode string
+		err := row.Scan(&bs.OfficeID, &p, &bs.Enabled, &bs.LengthMinutes, &bs.Capacity, &bs.MinNoticeWorkingDays, &bs.HorizonDays,
+			&mode, &bs.Reasons, &bs.MaxActivePerEmail)
+		bs.Professional, bs.Settings.Professional, bs.Mode = booking.Professional(p), booking.Professional(p), booking.Mode(mode)
+		return bs, err
+	})
+	if err != nil {
+		return err
+	}
+	for _, bs := range all {
+		out[bs.OfficeID] = append(out[bs.OfficeID], bs)
+	}
+	rows, err = tx.Query(ctx, `SELECT office_id, professional, weekday, start_min, end_min FROM booking_windows
+		WHERE $1::bigint IS NULL OR office_id = $1 ORDER BY office_id, professional, (weekday + 6) % 7, start_min`, officeID)
+	if err != nil {
+		return err
+	}
+	var office int64
+	var p string
+	var wd int16
+	var start, end int32
+	_, err = pgx.ForEachRow(rows, []any{&office, &p, &wd, &start, &end}, func() error {
+		list := out[office]
+		for i := range list {
+			if string(list[i].Professional) == p {
+				list[i].Windows = append(list[i].Windows,
+					hours.Interval{Weekday: time.Weekday(wd), Start: hours.Clock(start), End: hours.Clock(end)})
+			}
+		}
+		return nil
+	})
+	return err
+}
+
 // BookingSettings returns the settings of every professional the office
 // has configured, enabled or not, in booking.Professionals order, each
 // with its windows sorted by weekday (Monday first) and start. An office
@@ -69,42 +130,12 @@ type BookingSettings struct {
 func (s *Store) BookingSettings(ctx context.Context, officeID int64) ([]BookingSettings, error) {
 	var out []BookingSettings
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		out = nil
-		rows, err := tx.Query(ctx, `SELECT professional, enabled, length_min, capacity, min_notice_days, horizon_days, mode,
-			reasons, max_active_per_email FROM booking_settings WHERE office_id = $1
-			ORDER BY array_position(ARRAY['assistente-sociale', 'educatore'], professional), professional`, officeID)
-		if err != nil {
+		m := map[int64][]BookingSettings{}
+		if err := loadBookingSettings(ctx, tx, &officeID, m); err != nil {
 			return err
 		}
-		out, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (BookingSettings, error) {
-			bs := BookingSettings{OfficeID: officeID}
-			var p, mode string
-			err := row.Scan(&p, &bs.Enabled, &bs.LengthMinutes, &bs.Capacity, &bs.MinNoticeWorkingDays, &bs.HorizonDays,
-				&mode, &bs.Reasons, &bs.MaxActivePerEmail)
-			bs.Professional, bs.Settings.Professional, bs.Mode = booking.Professional(p), booking.Professional(p), booking.Mode(mode)
-			return bs, err
-		})
-		if err != nil {
-			return err
-		}
-		rows, err = tx.Query(ctx, `SELECT professional, weekday, start_min, end_min FROM booking_windows
-			WHERE office_id = $1 ORDER BY professional, (weekday + 6) % 7, start_min`, officeID)
-		if err != nil {
-			return err
-		}
-		var p string
-		var wd int16
-		var start, end int32
-		_, err = pgx.ForEachRow(rows, []any{&p, &wd, &start, &end}, func() error {
-			for i := range out {
-				if string(out[i].Professional) == p {
-					out[i].Windows = append(out[i].Windows,
-						hours.Interval{Weekday: time.Weekday(wd), Start: hours.Clock(start), End: hours.Clock(end)})
-				}
-			}
-			return nil
-		})
-		return err
+		out = m[officeID]
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: load booking settings of office %d: %w", officeID, err)
@@ -280,17 +311,21 @@ func lockSlot(ctx context.Context, tx pgx.Tx, sl slotRef) error {
 // other than exceptDraft (0 excludes nothing).
 func seatsTaken(ctx context.Context, tx pgx.Tx, sl slotRef, now time.Time, exceptDraft, exceptAppt int64) (int, error) {
 	var n int
-	err := tx.QueryRow(ctx, `SELECT
-		(SELECT count(*) FROM appointments WHERE office_id = $1 AND professional = $2 AND starts_at = $3
-			AND status IN `+activeStatuses+` AND id <> $6)
-		+ (SELECT count(*) FROM slot_holds WHERE office_id = $1 AND professional = $2 AND starts_at = $3
-			AND expires_at > $4 AND draft_id <> $5)`,
-		sl.officeID, string(sl.professional), sl.start, now, exceptDraft, exceptAppt).Scan(&n)
+	err := tx.QueryRow(ctx, seatsTakenSQL, sl.officeID, string(sl.professional), sl.start, now, exceptDraft, exceptAppt).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count seats: %w", err)
 	}
 	return n, nil
 }
+
+// seatsTakenSQL counts the seats of slot ($1, $2, $3) taken at $4 by
+// active appointments other than $6 and unexpired holds of drafts other
+// than $5.
+const seatsTakenSQL = `SELECT
+	(SELECT count(*) FROM appointments WHERE office_id = $1 AND professional = $2 AND starts_at = $3
+		AND status IN ` + activeStatuses + ` AND id <> $6)
+	+ (SELECT count(*) FROM slot_holds WHERE office_id = $1 AND professional = $2 AND starts_at = $3
+		AND expires_at > $4 AND draft_id <> $5)`
 
 // claimSeat locks the slot and returns ErrSlotFull when capacity seats are
 // already taken (see seatsTaken).

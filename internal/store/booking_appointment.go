@@ -53,19 +53,39 @@ type Appointment struct {
 	CancelReason   string
 	TokenExpiresAt time.Time
 	CreatedAt      time.Time
+
+	// Erased says the personal data was erased at the end of the
+	// retention period. A booking taken by the staff may have no e-mail
+	// address, so an empty Email does not mean erased.
+	Erased bool
+	// BookedByStaffID is the staff account that booked the appointment on
+	// the citizen's behalf (BookForCitizen); 0 when the citizen booked
+	// online.
+	BookedByStaffID int64
+	// MoveRequestedAt is set while the office asks the citizen to choose
+	// another time (a closure or a change of hours left the appointment
+	// outside the opening, see TimetableChange); OfficeMessage is the
+	// office's explanation.
+	MoveRequestedAt *time.Time
+	OfficeMessage   string
+	// CallDueAt is set while the staff must phone the citizen about such a
+	// change (see CallsDue).
+	CallDueAt *time.Time
 }
 
 // appointmentColumns are the columns scanAppointment reads, in order.
 const appointmentColumns = `id, code, office_id, professional, starts_at, ends_at, status, mode, reason, note,
 	first_name, last_name, email, phone, fiscal_code, channel, interpreter_language, accessibility_note,
-	sequence, cancel_reason, token_expires_at, created_at`
+	sequence, cancel_reason, token_expires_at, created_at,
+	erased_at IS NOT NULL, coalesce(booked_by_staff_id, 0), move_requested_at, office_message, call_due_at`
 
 func scanAppointment(row pgx.Row) (Appointment, error) {
 	var a Appointment
 	var p, status, mode string
 	err := row.Scan(&a.ID, &a.Code, &a.OfficeID, &p, &a.Start, &a.End, &status, &mode, &a.Reason, &a.Note,
 		&a.FirstName, &a.LastName, &a.Email, &a.Phone, &a.FiscalCode, &a.Channel, &a.InterpreterLanguage, &a.AccessibilityNote,
-		&a.Sequence, &a.CancelReason, &a.TokenExpiresAt, &a.CreatedAt)
+		&a.Sequence, &a.CancelReason, &a.TokenExpiresAt, &a.CreatedAt,
+		&a.Erased, &a.BookedByStaffID, &a.MoveRequestedAt, &a.OfficeMessage, &a.CallDueAt)
 	a.Professional, a.Status, a.Mode = booking.Professional(p), booking.Status(status), booking.Mode(mode)
 	return a, err
 }
@@ -88,6 +108,13 @@ const emailLockClass = 7274401
 // the personal link's token) to the outbox: the appointment and its
 // confirmation e-mail are committed together or not at all. If the outbox
 // fails nothing is written.
+//
+// The statements are pipelined (pgx batches) in three round trips besides
+// BEGIN, the outbox and COMMIT: the draft; the locks and counts; the
+// writes. Pipelining changes nothing of their meaning: PostgreSQL runs
+// them one after the other, each with its own snapshot, so every count
+// still follows the lock it depends on; it only spares the waits between
+// them, during which the locks were held.
 //
 // It returns ErrNotFound for a missing or expired draft and
 // ErrDraftIncomplete when the draft lacks office, professional, slot or
@@ -115,25 +142,19 @@ func (s *Store) SubmitDraft(ctx context.Context, draftID int64, na NewAppointmen
 			return ErrDraftIncomplete
 		}
 		sl := slotRef{officeID: d.OfficeID, professional: d.Professional, start: d.SlotStart}
-		if err := claimSeat(ctx, tx, sl, capacity, now, draftID, 0); err != nil {
+		if err := claimSeatAndAddress(ctx, tx, sl, capacity, now, draftID, d.Applicant.Email, maxActive); err != nil {
 			return err
 		}
-		if err := checkActiveLimit(ctx, tx, d.Applicant.Email, maxActive, now); err != nil {
-			return err
-		}
-		a, err = insertAppointment(ctx, tx, draftID, d, na)
+		var office notify.Office
+		a, office, err = writeAppointment(ctx, tx, draftID, d, na)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM slot_holds WHERE draft_id = $1`, draftID); err != nil {
-			return fmt.Errorf("delete hold: %w", err)
-		}
-		if _, err := tx.Exec(ctx, `UPDATE booking_drafts SET appointment_id = $2 WHERE id = $1`, draftID, a.ID); err != nil {
-			return fmt.Errorf("link draft: %w", err)
-		}
-		if err := s.enqueueEvent(ctx, tx, a.OfficeID, notify.Event{Kind: notify.Booked, Appointment: a.Notice(),
-			Token: na.Token, At: now}); err != nil {
-			return err
+		if s.outbox != nil {
+			if err := s.notifyOutbox(ctx, tx, office, notify.Event{Kind: notify.Booked, Appointment: a.Notice(),
+				Token: na.Token, At: now}); err != nil {
+				return err
+			}
 		}
 		created = true
 		return nil
@@ -147,18 +168,82 @@ func (s *Store) SubmitDraft(ctx context.Context, draftID int64, na NewAppointmen
 	return a, created, nil
 }
 
+// claimSeatAndAddress is claimSeat followed by checkActiveLimit, in one
+// round trip: it locks the slot (creating its slot_locks row), counts
+// its seats, locks the e-mail address (a transaction-scoped advisory
+// lock, which serialises two bookings with the same address for
+// different slots, where the slot locks alone would not) and counts the
+// address's future active appointments; then ErrSlotFull or
+// ErrTooManyActive. When housekeeping deleted the slot's lock row between
+// its creation and its locking, it falls back to the statements one by
+// one.
+func claimSeatAndAddress(ctx context.Context, tx pgx.Tx, sl slotRef, capacity int, now time.Time, exceptDraft int64,
+	email string, maxActive int) error {
+	b := &pgx.Batch{}
+	b.Queue(`INSERT INTO slot_locks (office_id, professional, starts_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+		sl.officeID, string(sl.professional), sl.start)
+	b.Queue(`SELECT count(*) FROM (SELECT 1 FROM slot_locks WHERE office_id = $1 AND professional = $2 AND starts_at = $3
+		FOR UPDATE) l`, sl.officeID, string(sl.professional), sl.start)
+	b.Queue(seatsTakenSQL, sl.officeID, string(sl.professional), sl.start, now, exceptDraft, int64(0))
+	b.Queue(lockEmailSQL, emailLockClass, email)
+	b.Queue(activeByEmailSQL, email, now)
+	br := tx.SendBatch(ctx, b)
+	var locked, seats, active int
+	_, err := br.Exec()
+	if err == nil {
+		err = br.QueryRow().Scan(&locked)
+	}
+	if err == nil {
+		err = br.QueryRow().Scan(&seats)
+	}
+	if err == nil {
+		_, err = br.Exec()
+	}
+	if err == nil {
+		err = br.QueryRow().Scan(&active)
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("lock slot and address: %w", err)
+	}
+	if locked == 0 { // the lock row vanished: the slow, careful way
+		if err := claimSeat(ctx, tx, sl, capacity, now, exceptDraft, 0); err != nil {
+			return err
+		}
+		return checkActiveLimit(ctx, tx, email, maxActive, now)
+	}
+	if seats >= capacity {
+		return ErrSlotFull
+	}
+	if booking.MaxActiveReached(active, maxActive) {
+		return ErrTooManyActive
+	}
+	return nil
+}
+
+// activeByEmailSQL counts the future active appointments of an address.
+// Addresses are compared in their canonical form (the SQL function
+// email_canonical, migration 00006: case, "+tag", Gmail's dots), so one
+// mailbox written in several ways counts once.
+const activeByEmailSQL = `SELECT count(*) FROM appointments WHERE email_canonical(email) = email_canonical($1)
+	AND starts_at > $2 AND status IN ` + activeStatuses
+
+// lockEmailSQL takes the transaction-scoped advisory lock on the canonical
+// address: it serialises two bookings with the same address for different
+// slots, which the slot locks alone would not.
+const lockEmailSQL = `SELECT pg_advisory_xact_lock($1, hashtext(email_canonical($2)))`
+
 // checkActiveLimit returns ErrTooManyActive when the address already has
-// maxActive future active appointments. The transaction-scoped advisory
-// lock on the address serialises two bookings with the same address for
-// different slots, which the slot locks alone would not.
+// maxActive future active appointments, counted under the address's lock
+// (see activeByEmailSQL and lockEmailSQL).
 func checkActiveLimit(ctx context.Context, tx pgx.Tx, email string, maxActive int, now time.Time) error {
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext(lower($2)))`, emailLockClass, email); err != nil {
+	if _, err := tx.Exec(ctx, lockEmailSQL, emailLockClass, email); err != nil {
 		return fmt.Errorf("lock e-mail address: %w", err)
 	}
 	var n int
-	err := tx.QueryRow(ctx, `SELECT count(*) FROM appointments WHERE lower(email) = lower($1) AND starts_at > $2
-		AND status IN `+activeStatuses, email, now).Scan(&n)
-	if err != nil {
+	if err := tx.QueryRow(ctx, activeByEmailSQL, email, now).Scan(&n); err != nil {
 		return fmt.Errorf("count active appointments: %w", err)
 	}
 	if booking.MaxActiveReached(n, maxActive) {
@@ -167,10 +252,19 @@ func checkActiveLimit(ctx context.Context, tx pgx.Tx, email string, maxActive in
 	return nil
 }
 
-// insertAppointment inserts the appointment of the draft. A clash of
-// booking codes (about 39 random bits each) is retried with a new code
-// inside a savepoint.
-func insertAppointment(ctx context.Context, tx pgx.Tx, draftID int64, d DraftData, na NewAppointment) (Appointment, error) {
+// insertAppointmentSQL inserts an appointment; a clash of booking codes
+// (about 39 random bits each) inserts nothing and returns no row, and the
+// caller tries again with a new code.
+const insertAppointmentSQL = `INSERT INTO appointments (code, office_id, professional, starts_at, ends_at,
+		status, mode, reason, note, first_name, last_name, email, phone, fiscal_code, channel,
+		interpreter_language, accessibility_note, manage_token_hash, token_expires_at, draft_id)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+	ON CONFLICT (code) DO NOTHING
+	RETURNING ` + appointmentColumns
+
+// insertAppointmentArgs are the arguments of insertAppointmentSQL for the
+// appointment of d (draftID 0: booked without a draft, by the office).
+func insertAppointmentArgs(bookingCode string, draftID int64, d DraftData, na NewAppointment) []any {
 	status := na.Status
 	if status == "" {
 		status = na.Mode.InitialStatus()
@@ -182,33 +276,96 @@ func insertAppointment(ctx context.Context, tx pgx.Tx, draftID int64, d DraftDat
 	if d.Applicant.NeedsAccessibility {
 		accessibility = &d.Applicant.AccessibilityNote
 	}
+	return []any{bookingCode, d.OfficeID, string(d.Professional), d.SlotStart, d.SlotEnd, string(status), string(na.Mode),
+		d.Details.Reason, d.Details.Note, d.Applicant.FirstName, d.Applicant.LastName, d.Applicant.Email,
+		d.Applicant.Phone, d.Applicant.FiscalCode, d.Applicant.Channel, interpreter, accessibility,
+		tokenHash(na.Token), na.TokenExpiresAt, nullID(draftID)}
+}
+
+// maxCodeAttempts bounds the retries after booking code clashes.
+const maxCodeAttempts = 5
+
+// insertAppointment inserts the appointment of d (draftID 0: booked by
+// the office), retrying a booking code clash with a new code.
+func insertAppointment(ctx context.Context, tx pgx.Tx, draftID int64, d DraftData, na NewAppointment) (Appointment, error) {
 	bookingCode := na.Code
 	for attempt := 0; ; attempt++ {
-		var a Appointment
-		err := pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error {
-			var err error
-			a, err = scanAppointment(sp.QueryRow(ctx, `INSERT INTO appointments (code, office_id, professional, starts_at, ends_at,
-					status, mode, reason, note, first_name, last_name, email, phone, fiscal_code, channel,
-					interpreter_language, accessibility_note, manage_token_hash, token_expires_at, draft_id)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
-				RETURNING `+appointmentColumns,
-				bookingCode, d.OfficeID, string(d.Professional), d.SlotStart, d.SlotEnd, string(status), string(na.Mode),
-				d.Details.Reason, d.Details.Note, d.Applicant.FirstName, d.Applicant.LastName, d.Applicant.Email,
-				d.Applicant.Phone, d.Applicant.FiscalCode, d.Applicant.Channel, interpreter, accessibility,
-				code.HashToken(na.Token), na.TokenExpiresAt, draftID))
-			return err
-		})
-		if state, constraint := pgCode(err); state == "23505" && constraint == "appointments_code_key" && attempt < 5 {
-			if bookingCode, err = newBookingCode(); err != nil {
-				return Appointment{}, err
-			}
-			continue
-		}
-		if err != nil {
+		a, err := scanAppointment(tx.QueryRow(ctx, insertAppointmentSQL, insertAppointmentArgs(bookingCode, draftID, d, na)...))
+		switch {
+		case err == nil:
+			return a, nil
+		case !errors.Is(err, pgx.ErrNoRows):
 			return Appointment{}, fmt.Errorf("insert appointment: %w", err)
+		case attempt >= maxCodeAttempts:
+			return Appointment{}, errors.New("insert appointment: booking code clashes again and again")
 		}
-		return a, nil
+		if bookingCode, err = newBookingCode(); err != nil {
+			return Appointment{}, err
+		}
 	}
+}
+
+// writeAppointment inserts the appointment of the draft, deletes the
+// draft's hold, links the draft and reads the office the e-mail names, in
+// one round trip (a pgx batch). A clash of booking codes inserts nothing,
+// and then nothing else changes either: it is tried again with a new code.
+func writeAppointment(ctx context.Context, tx pgx.Tx, draftID int64, d DraftData, na NewAppointment) (Appointment, notify.Office, error) {
+	bookingCode := na.Code
+	for attempt := 0; ; attempt++ {
+		b := &pgx.Batch{}
+		b.Queue(insertAppointmentSQL, insertAppointmentArgs(bookingCode, draftID, d, na)...)
+		b.Queue(`DELETE FROM slot_holds WHERE draft_id = $1 AND EXISTS (SELECT 1 FROM appointments WHERE draft_id = $1)`, draftID)
+		b.Queue(`UPDATE booking_drafts SET appointment_id = a.id FROM appointments a
+			WHERE booking_drafts.id = $1 AND a.draft_id = $1`, draftID)
+		b.Queue(officeContactSQL, d.OfficeID)
+		br := tx.SendBatch(ctx, b)
+		a, err := scanAppointment(br.QueryRow())
+		inserted := err == nil
+		if errors.Is(err, pgx.ErrNoRows) {
+			err = nil
+		}
+		if err == nil {
+			_, err = br.Exec()
+		}
+		if err == nil {
+			_, err = br.Exec()
+		}
+		var office notify.Office
+		if err == nil {
+			office, err = scanOfficeContact(br.QueryRow(), d.OfficeID)
+		}
+		if cerr := br.Close(); err == nil {
+			err = cerr
+		}
+		switch {
+		case err != nil:
+			return Appointment{}, notify.Office{}, fmt.Errorf("insert appointment: %w", err)
+		case inserted:
+			return a, office, nil
+		case attempt >= maxCodeAttempts:
+			return Appointment{}, notify.Office{}, errors.New("insert appointment: booking code clashes again and again")
+		}
+		if bookingCode, err = newBookingCode(); err != nil {
+			return Appointment{}, notify.Office{}, err
+		}
+	}
+}
+
+// tokenHash is the stored hash of a personal link's token; nil (no link)
+// for "".
+func tokenHash(token string) []byte {
+	if token == "" {
+		return nil
+	}
+	return code.HashToken(token)
+}
+
+// nullID is id, or NULL for 0.
+func nullID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
 }
 
 // newBookingCode is code.NewBookingCode, a variable so that it can be
@@ -251,9 +408,10 @@ func lockActiveAppointment(ctx context.Context, tx pgx.Tx, id int64) (Appointmen
 
 // CancelAppointment cancels an active appointment (requested or
 // confirmed) at the citizen's request: status annullato, the reason
-// recorded, sequence bumped, the seat freed, and the notify.Cancelled
+// recorded, the cancellation marked as the citizen's (statistics), sequence bumped, the seat freed, and the notify.Cancelled
 // event (with the calendar cancellation) handed to the outbox in the same
-// transaction; now stamps it. It returns ErrNotFound or ErrNotActive
+// transaction; now stamps it. A phone call still due about the
+// appointment is no longer needed. It returns ErrNotFound or ErrNotActive
 // (already cancelled, declined, done …).
 func (s *Store) CancelAppointment(ctx context.Context, id int64, reason string, now time.Time) (Appointment, error) {
 	var a Appointment
@@ -263,7 +421,7 @@ func (s *Store) CancelAppointment(ctx context.Context, id int64, reason string, 
 		}
 		var err error
 		a, err = scanAppointment(tx.QueryRow(ctx, `UPDATE appointments SET status = 'annullato', cancel_reason = $2,
-			sequence = sequence + 1, updated_at = now() WHERE id = $1 RETURNING `+appointmentColumns, id, reason))
+			cancelled_by = 'cittadino', sequence = sequence + 1, call_due_at = NULL, updated_at = now() WHERE id = $1 RETURNING `+appointmentColumns, id, reason))
 		if err != nil {
 			return fmt.Errorf("update: %w", err)
 		}
@@ -314,8 +472,10 @@ func (s *Store) MoveAppointment(ctx context.Context, id int64, start, end time.T
 // there at now (ErrSlotFull at capacity), then updates the times — which
 // frees the old seat — bumps the sequence, clears the reminder (the new
 // day gets its own) and shifts the token expiry by as much as the start
-// moved. It returns the appointment before and after; when start–end is
-// already its slot, both are the same and nothing is written.
+// moved. A request of the office to choose another time is answered, so
+// its flag and any phone call still due about it are cleared. It returns
+// the appointment before and after; when start–end is already its slot,
+// both are the same and nothing is written.
 func moveSeat(ctx context.Context, tx pgx.Tx, id int64, start, end time.Time, capacity int, now time.Time) (old, moved Appointment, err error) {
 	old, err = lockActiveAppointment(ctx, tx, id)
 	if err != nil {
@@ -333,7 +493,7 @@ func moveSeat(ctx context.Context, tx pgx.Tx, id int64, start, end time.Time, ca
 	}
 	moved, err = scanAppointment(tx.QueryRow(ctx, `UPDATE appointments SET starts_at = $2, ends_at = $3,
 			token_expires_at = token_expires_at + ($2 - starts_at), sequence = sequence + 1,
-			reminder_sent_at = NULL, updated_at = now()
+			reminder_sent_at = NULL, move_requested_at = NULL, call_due_at = NULL, updated_at = now()
 		WHERE id = $1 RETURNING `+appointmentColumns, id, start, end))
 	if err != nil {
 		return Appointment{}, Appointment{}, fmt.Errorf("update: %w", err)

@@ -107,18 +107,13 @@ func (s *Store) SaveDraft(ctx context.Context, id int64, data DraftData, now tim
 func lockDraft(ctx context.Context, tx pgx.Tx, id int64, now time.Time) (DraftData, *int64, error) {
 	var raw []byte
 	var apptID *int64
-	err := tx.QueryRow(ctx, `SELECT data, appointment_id FROM booking_drafts WHERE id = $1 AND expires_at > $2 FOR UPDATE`,
-		id, now).Scan(&raw, &apptID)
+	// appointment_id and appointments.draft_id are written together;
+	// reading both is only a safety net. One round trip: the row locked
+	// is read again after any wait, so appointment_id is the committed one.
+	err := tx.QueryRow(ctx, `SELECT d.data, coalesce(d.appointment_id, (SELECT a.id FROM appointments a WHERE a.draft_id = d.id))
+		FROM booking_drafts d WHERE d.id = $1 AND d.expires_at > $2 FOR UPDATE OF d`, id, now).Scan(&raw, &apptID)
 	if err != nil {
 		return DraftData{}, nil, fmt.Errorf("lock draft: %w", notFound(err))
-	}
-	if apptID == nil {
-		// appointment_id and appointments.draft_id are written together;
-		// reading both is only a safety net.
-		err := tx.QueryRow(ctx, `SELECT id FROM appointments WHERE draft_id = $1`, id).Scan(&apptID)
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return DraftData{}, nil, fmt.Errorf("find draft's appointment: %w", err)
-		}
 	}
 	var data DraftData
 	if err := json.Unmarshal(raw, &data); err != nil {

@@ -31,24 +31,45 @@ func (s *Store) AllowSubmission(ctx context.Context, key string, now time.Time, 
 	return n <= max, nil
 }
 
-// ErasePersonalData blanks the personal data of the appointments that ended
-// before olderThan and were not erased yet, and returns how many: names,
-// e-mail, phone, fiscal code, note, cancellation reason, the interpreter's
-// language and the accessibility note (a stated need becomes an empty string, NULL
-// stays NULL) and the manage token hash (the personal link stops working).
-// Office, professional, times, status, mode, reason and channel stay, for
-// anonymous statistics.
+// ErasePersonalData erases the personal data that the retention period no
+// longer allows, in one transaction, and returns how many records it
+// erased:
+//
+//   - appointments that ended before olderThan and were not erased yet:
+//     names, e-mail, phone, fiscal code, note, cancellation reason, the
+//     interpreter's language and the accessibility note (a stated need
+//     becomes an empty string, NULL stays NULL) and the manage token hash
+//     (the personal link stops working). Office, professional, times,
+//     status, mode, reason, channel, who cancelled and whether staff
+//     booked it stay, for the anonymous statistics;
+//   - reports of a problem not changed since before olderThan: name,
+//     e-mail, description and answer. Code, category, page, office,
+//     status and dates stay.
 func (s *Store) ErasePersonalData(ctx context.Context, olderThan time.Time) (int, error) {
-	tag, err := s.pool.Exec(ctx, `UPDATE appointments SET first_name = '', last_name = '', email = '', phone = '',
-			fiscal_code = '', note = '', cancel_reason = '',
-			interpreter_language = CASE WHEN interpreter_language IS NULL THEN NULL ELSE '' END,
-			accessibility_note = CASE WHEN accessibility_note IS NULL THEN NULL ELSE '' END,
-			manage_token_hash = NULL, erased_at = now(), updated_at = now()
-		WHERE ends_at < $1 AND erased_at IS NULL`, olderThan)
+	var n int
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE appointments SET first_name = '', last_name = '', email = '', phone = '',
+				fiscal_code = '', note = '', cancel_reason = '',
+				interpreter_language = CASE WHEN interpreter_language IS NULL THEN NULL ELSE '' END,
+				accessibility_note = CASE WHEN accessibility_note IS NULL THEN NULL ELSE '' END,
+				manage_token_hash = NULL, erased_at = now(), updated_at = now()
+			WHERE ends_at < $1 AND erased_at IS NULL`, olderThan)
+		if err != nil {
+			return fmt.Errorf("appointments: %w", err)
+		}
+		n = int(tag.RowsAffected())
+		tag, err = tx.Exec(ctx, `UPDATE reports SET name = '', email = '', description = '', answer = '', erased_at = now()
+			WHERE updated_at < $1 AND erased_at IS NULL`, olderThan)
+		if err != nil {
+			return fmt.Errorf("reports: %w", err)
+		}
+		n += int(tag.RowsAffected())
+		return nil
+	})
 	if err != nil {
 		return 0, fmt.Errorf("store: erase personal data: %w", err)
 	}
-	return int(tag.RowsAffected()), nil
+	return n, nil
 }
 
 // reminderDay returns the bounds of tomorrow in Europe/Rome.
@@ -58,12 +79,15 @@ func reminderDay(now time.Time) (from, to time.Time) {
 }
 
 // DueReminders returns the confirmed appointments that start tomorrow
-// (Europe/Rome) and have had no reminder yet, by start. MarkReminderSent
+// (Europe/Rome) and have had no reminder yet, by start; those the office
+// asked to move (Appointment.MoveRequestedAt) get none: the office cannot
+// receive them at that time. MarkReminderSent
 // records a reminder; QueueReminders does both atomically.
 func (s *Store) DueReminders(ctx context.Context, now time.Time) ([]Appointment, error) {
 	from, to := reminderDay(now)
 	rows, err := s.pool.Query(ctx, `SELECT `+appointmentColumns+` FROM appointments
-		WHERE status = 'confermato' AND reminder_sent_at IS NULL AND erased_at IS NULL AND starts_at >= $1 AND starts_at < $2
+		WHERE status = 'confermato' AND reminder_sent_at IS NULL AND erased_at IS NULL AND move_requested_at IS NULL
+			AND starts_at >= $1 AND starts_at < $2
 		ORDER BY starts_at, id`, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("store: due reminders: %w", err)
@@ -109,7 +133,7 @@ func (s *Store) QueueReminders(ctx context.Context, now time.Time) (int, error) 
 		n := 0
 		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 			rows, err := tx.Query(ctx, `SELECT `+appointmentColumns+` FROM appointments
-				WHERE status = 'confermato' AND reminder_sent_at IS NULL AND erased_at IS NULL
+				WHERE status = 'confermato' AND reminder_sent_at IS NULL AND erased_at IS NULL AND move_requested_at IS NULL
 					AND starts_at >= $1 AND starts_at < $2
 				ORDER BY starts_at, id LIMIT $3 FOR UPDATE SKIP LOCKED`, from, to, reminderBatch)
 			if err != nil {

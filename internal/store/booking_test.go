@@ -370,6 +370,14 @@ func TestSubmitDraft_CodeClash_NewCodeDrawn(t *testing.T) {
 	if a.Code == first.Code || !strings.HasPrefix(a.Code, "UDC-") {
 		t.Fatalf("code = %q, first %q", a.Code, first.Code)
 	}
+	// The clash left nothing half-done: the draft is linked to the
+	// appointment made with the new code, once.
+	var linked *int64
+	var n int
+	if err := f.pool.QueryRow(ctx, `SELECT appointment_id, (SELECT count(*) FROM appointments WHERE draft_id = $1)
+		FROM booking_drafts WHERE id = $1`, d.ID).Scan(&linked, &n); err != nil || linked == nil || *linked != a.ID || n != 1 {
+		t.Fatalf("draft linked to %v, %d appointments (%v), want %d once", linked, n, err, a.ID)
+	}
 }
 
 func TestSubmitDraft_IncompleteOrUnknownDraft(t *testing.T) {
@@ -501,6 +509,72 @@ func TestSubmitDraft_TooManyActivePerEmail(t *testing.T) {
 	}
 	if err := submit("maria@example.it", slot.Add(3*length)); err != nil {
 		t.Fatalf("after cancelling: %v", err)
+	}
+}
+
+func TestSubmitDraft_TooManyActivePerEmail_VariantsOfOneMailboxCountTogether(t *testing.T) {
+	f := newBookingFixture(t, 12)
+	ctx := context.Background()
+	submit := func(email string, i int) error {
+		d := f.draft(t, email, slot.Add(time.Duration(i)*length))
+		na, _ := newAppt(t)
+		_, _, err := f.st.SubmitDraft(ctx, d.ID, na, 5, 2, t0)
+		return err
+	}
+	// Limit 2: the issue's five variants of one Gmail mailbox get two.
+	variants := []string{"lim+1@gmail.com", "l.im@gmail.com", "lim+2@gmail.com", "LIM@googlemail.com", " L.I.M+x@Gmail.com "}
+	ok := 0
+	for i, v := range variants {
+		switch err := submit(v, i); {
+		case err == nil:
+			ok++
+		case !errors.Is(err, store.ErrTooManyActive):
+			t.Fatalf("%s: %v", v, err)
+		}
+	}
+	if ok != 2 {
+		t.Fatalf("%d appointments for one Gmail mailbox written five ways, want 2", ok)
+	}
+	// Elsewhere "+tag" is removed too, dots are not: l.im@ and lim@ are
+	// two people at most providers.
+	if err := submit("lim+a@example.it", 5); err != nil {
+		t.Fatal(err)
+	}
+	if err := submit("LIM+b@example.it", 6); err != nil {
+		t.Fatal(err)
+	}
+	if err := submit("lim@example.it", 7); !errors.Is(err, store.ErrTooManyActive) {
+		t.Fatalf("third for lim@example.it: %v, want ErrTooManyActive", err)
+	}
+	if err := submit("l.im@example.it", 8); err != nil {
+		t.Fatalf("l.im@example.it is another mailbox: %v", err)
+	}
+}
+
+func TestEmailCanonical_Rule(t *testing.T) {
+	pool := dbtest.NewPool(t)
+	for in, want := range map[string]string{
+		"lim@example.it":        "lim@example.it",
+		" Lim@Example.IT ":      "lim@example.it",
+		"lim+tag@example.it":    "lim@example.it",
+		"lim+a+b@example.it":    "lim@example.it",
+		"l.im@example.it":       "l.im@example.it",
+		"l.im+x@example.it":     "l.im@example.it",
+		"l.im@gmail.com":        "lim@gmail.com",
+		"L.I.M+spesa@GMAIL.COM": "lim@gmail.com",
+		"lim@googlemail.com":    "lim@gmail.com",
+		"+solo@example.it":      "+solo@example.it",
+		"\"a@b\"@example.it":    "\"a@b\"@example.it",
+		"senza-chiocciola":      "senza-chiocciola",
+		"":                      "",
+	} {
+		var got string
+		if err := pool.QueryRow(context.Background(), `SELECT email_canonical($1)`, in).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("email_canonical(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 

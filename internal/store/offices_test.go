@@ -234,15 +234,15 @@ func TestSaveOffices_OneBadOffice_NothingWritten(t *testing.T) {
 	}
 }
 
-func TestWatchOfficeChanges_ReadyThenOneCallPerChange(t *testing.T) {
+func TestWatchChanges_ReadyThenOneCallPerChange(t *testing.T) {
 	pool := dbtest.NewPool(t)
 	st := store.New(pool)
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan struct{})
-	got := make(chan int64, 10)
+	got := make(chan string, 10)
 	done := make(chan error, 1)
 	go func() {
-		done <- st.WatchOfficeChanges(ctx, func() { close(ready) }, func(id int64) { got <- id })
+		done <- st.WatchChanges(ctx, func() { close(ready) }, func(channel, payload string) { got <- channel + " " + payload })
 	}()
 	select {
 	case <-ready:
@@ -251,18 +251,35 @@ func TestWatchOfficeChanges_ReadyThenOneCallPerChange(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("never ready")
 	}
+	next := func() string {
+		t.Helper()
+		select {
+		case g := <-got:
+			return g
+		case <-time.After(5 * time.Second):
+			t.Fatal("no change reported")
+		}
+		return ""
+	}
 	id := saveSample(t, st)
+	if g := next(); g != store.OfficeChangedChannel+" "+itoa(id) {
+		t.Errorf("office saved: changed(%s), want %s %d", g, store.OfficeChangedChannel, id)
+	}
+	// A statement on a content table is announced once, with the table.
+	if _, err := pool.Exec(ctx, `UPDATE faq_items SET question = question || '?'`); err != nil {
+		t.Fatal(err)
+	}
+	if g := next(); g != store.ContentChangedChannel+" faq_items" {
+		t.Errorf("FAQ changed: changed(%s), want %s faq_items", g, store.ContentChangedChannel)
+	}
 	select {
 	case g := <-got:
-		if g != id {
-			t.Errorf("changed(%d), want %d", g, id)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("no change reported")
+		t.Errorf("one statement announced twice: %s", g)
+	case <-time.After(200 * time.Millisecond):
 	}
 	cancel()
 	if err := <-done; err == nil {
-		t.Error("WatchOfficeChanges must return an error when cancelled")
+		t.Error("WatchChanges must return an error when cancelled")
 	}
 }
 

@@ -30,15 +30,22 @@ func (s *Store) WithOutbox(o Outbox) *Store {
 }
 
 // enqueueEvent completes e with the appointment's office and hands it to
-// the outbox, in tx. Without an outbox it does nothing.
+// the outbox, in tx. Without an outbox, or for an appointment without an
+// e-mail address (booked by the staff for a citizen reached by phone), it
+// does nothing.
 func (s *Store) enqueueEvent(ctx context.Context, tx pgx.Tx, officeID int64, e notify.Event) error {
-	if s.outbox == nil {
+	if s.outbox == nil || e.Appointment.Email == "" {
 		return nil
 	}
 	o, err := officeContact(ctx, tx, officeID)
 	if err != nil {
 		return err
 	}
+	return s.notifyOutbox(ctx, tx, o, e)
+}
+
+// notifyOutbox hands e, about an appointment of office o, to the outbox.
+func (s *Store) notifyOutbox(ctx context.Context, tx pgx.Tx, o notify.Office, e notify.Event) error {
 	e.Office = o
 	if err := s.outbox.Notify(ctx, tx, e); err != nil {
 		return fmt.Errorf("enqueue %s e-mail: %w", e.Kind, err)
@@ -46,13 +53,18 @@ func (s *Store) enqueueEvent(ctx context.Context, tx pgx.Tx, officeID int64, e n
 	return nil
 }
 
+// officeContactSQL reads what the e-mails say about office $1.
+const officeContactSQL = `SELECT o.name, o.address, o.cap, c.name, c.province, o.phone, o.email
+	FROM offices o JOIN comuni c ON c.istat = o.seat_istat WHERE o.id = $1`
+
 // officeContact loads what the e-mails say about office id.
 func officeContact(ctx context.Context, tx pgx.Tx, id int64) (notify.Office, error) {
+	return scanOfficeContact(tx.QueryRow(ctx, officeContactSQL, id), id)
+}
+
+func scanOfficeContact(row pgx.Row, id int64) (notify.Office, error) {
 	var o Office
-	err := tx.QueryRow(ctx, `SELECT o.name, o.address, o.cap, c.name, c.province, o.phone, o.email
-		FROM offices o JOIN comuni c ON c.istat = o.seat_istat WHERE o.id = $1`, id).
-		Scan(&o.Name, &o.Address, &o.CAP, &o.SeatName, &o.SeatProvince, &o.Phone, &o.Email)
-	if err != nil {
+	if err := row.Scan(&o.Name, &o.Address, &o.CAP, &o.SeatName, &o.SeatProvince, &o.Phone, &o.Email); err != nil {
 		return notify.Office{}, fmt.Errorf("load office %d: %w", id, notFound(err))
 	}
 	return o.Contact(), nil

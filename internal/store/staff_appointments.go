@@ -196,6 +196,7 @@ func (s *Store) ChangeAppointmentStatus(ctx context.Context, c StatusChange) (Ap
 			bump = 0
 		}
 		a, err = scanAppointment(tx.QueryRow(ctx, `UPDATE appointments SET status = $2, cancel_reason = $3,
+				cancelled_by = CASE WHEN $2 = 'annullato' THEN 'ufficio' ELSE cancelled_by END,
 				sequence = sequence + $4, updated_at = now()
 			WHERE id = $1 RETURNING `+appointmentColumns, old.ID, string(c.To), reason, bump))
 		if err != nil {

@@ -128,16 +128,27 @@ func touchOffice(ctx context.Context, tx pgx.Tx, officeID int64) error {
 	return nil
 }
 
-// ReplaceOfficeHours replaces every weekly interval of an office with
-// weekly, in one transaction audited with the hours before and after.
-// It reports false, writing nothing, when the office already has exactly
-// these hours. Overlapping intervals or an end not after the start give a
-// *ConstraintError (the database's exclusion and check constraints) and
-// nothing is stored; a missing office gives ErrNotFound.
+// ReplaceOfficeHours is SetOfficeHours at the current time, without a
+// decision about displaced appointments: it refuses (*DisplacedError) a
+// change that leaves any outside the opening. It reports whether anything
+// changed.
 func (s *Store) ReplaceOfficeHours(ctx context.Context, actorID, officeID int64, weekly []hours.Interval) (bool, error) {
-	changed := false
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		changed = false
+	out, err := s.SetOfficeHours(ctx, TimetableChange{ActorID: actorID, OfficeID: officeID, Now: time.Now()}, weekly)
+	return out.Changed, err
+}
+
+// SetOfficeHours replaces every weekly interval of office ch.OfficeID with
+// weekly, in one transaction audited with the hours before and after,
+// together with the appointments the new hours displace (see
+// TimetableChange: a *DisplacedError, nothing written, until ch.Decision
+// covers them). Changed is false, nothing written, when the office
+// already has exactly these hours. Overlapping intervals or an end not
+// after the start give a *ConstraintError (the database's exclusion and
+// check constraints) and nothing is stored; a missing office gives
+// ErrNotFound.
+func (s *Store) SetOfficeHours(ctx context.Context, ch TimetableChange, weekly []hours.Interval) (ChangeOutcome, error) {
+	officeID := ch.OfficeID
+	out, err := s.changeTimetable(ctx, ch, "office_hours", func(tx pgx.Tx) error {
 		if err := touchOffice(ctx, tx, officeID); err != nil {
 			return err
 		}
@@ -149,7 +160,6 @@ func (s *Store) ReplaceOfficeHours(ctx context.Context, actorID, officeID int64,
 			// Nothing to do: roll back, so updated_at does not move either.
 			return errUnchanged
 		}
-		changed = true
 		if _, err := tx.Exec(ctx, `DELETE FROM office_hours WHERE office_id = $1`, officeID); err != nil {
 			return err
 		}
@@ -158,16 +168,13 @@ func (s *Store) ReplaceOfficeHours(ctx context.Context, actorID, officeID int64,
 				return err
 			}
 		}
-		return Audit(ctx, tx, AuditEntry{UserID: actorID, Action: "office_hours", Entity: "office", EntityID: officeID,
+		return Audit(ctx, tx, AuditEntry{UserID: ch.ActorID, Action: "office_hours", Entity: "office", EntityID: officeID,
 			Before: auditHours(before), After: auditHours(sortedHours(weekly))})
 	})
-	if errors.Is(err, errUnchanged) {
-		return false, nil
-	}
 	if err != nil {
-		return false, fmt.Errorf("store: replace hours of office %d: %w", officeID, err)
+		return ChangeOutcome{}, fmt.Errorf("store: replace hours of office %d: %w", officeID, err)
 	}
-	return changed, nil
+	return out, nil
 }
 
 // errUnchanged rolls back a transaction that found nothing to change.
@@ -184,28 +191,37 @@ func sortedHours(weekly []hours.Interval) []hours.Interval {
 	return out
 }
 
-// CreateOfficeClosure adds a closure to an office and returns its id, in
-// one transaction with its audit entry. A closure ending before it starts
-// or a reason too long gives a *ConstraintError; a missing office
-// ErrNotFound.
+// CreateOfficeClosure is CloseOffice at the current time, without a
+// decision about displaced appointments: it refuses (*DisplacedError) a
+// closure over active appointments.
 func (s *Store) CreateOfficeClosure(ctx context.Context, actorID, officeID int64, c hours.Closure) (int64, error) {
+	id, _, err := s.CloseOffice(ctx, TimetableChange{ActorID: actorID, OfficeID: officeID, Now: time.Now()}, c)
+	return id, err
+}
+
+// CloseOffice adds a closure to office ch.OfficeID and returns its
+// id, in one transaction with its audit entry and the appointments it
+// displaces (see TimetableChange: a *DisplacedError, nothing written,
+// until ch.Decision covers them). A closure ending before it starts or a
+// reason too long gives a *ConstraintError; a missing office ErrNotFound.
+func (s *Store) CloseOffice(ctx context.Context, ch TimetableChange, c hours.Closure) (int64, ChangeOutcome, error) {
 	var id int64
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := touchOffice(ctx, tx, officeID); err != nil {
+	out, err := s.changeTimetable(ctx, ch, "closure_add", func(tx pgx.Tx) error {
+		if err := touchOffice(ctx, tx, ch.OfficeID); err != nil {
 			return err
 		}
 		err := tx.QueryRow(ctx, `INSERT INTO office_closures (office_id, from_date, to_date, reason) VALUES ($1, $2, $3, $4)
-			RETURNING id`, officeID, dateValue(c.From), dateValue(c.To), c.Reason).Scan(&id)
+			RETURNING id`, ch.OfficeID, dateValue(c.From), dateValue(c.To), c.Reason).Scan(&id)
 		if err != nil {
 			return closureError(err, c)
 		}
-		return Audit(ctx, tx, AuditEntry{UserID: actorID, Action: "closure_add", Entity: "office", EntityID: officeID,
+		return Audit(ctx, tx, AuditEntry{UserID: ch.ActorID, Action: "closure_add", Entity: "office", EntityID: ch.OfficeID,
 			After: auditClosure(id, c)})
 	})
 	if err != nil {
-		return 0, fmt.Errorf("store: add closure to office %d: %w", officeID, err)
+		return 0, ChangeOutcome{}, fmt.Errorf("store: add closure to office %d: %w", ch.OfficeID, err)
 	}
-	return id, nil
+	return id, out, nil
 }
 
 // DeleteOfficeClosure deletes closure closureID of office officeID, in one
@@ -286,17 +302,30 @@ func (s *Store) DeleteSpecialOpening(ctx context.Context, actorID, officeID, ope
 	return so, nil
 }
 
-// UpdateBookingSettings is SaveBookingSettings for the staff: the same
-// save, in one transaction with an audit entry holding the settings before
-// (nil when the professional was not configured) and after. A violated
-// database rule gives a *ConstraintError and writes nothing.
+// UpdateBookingSettings is SetBookingSettings at the current time,
+// without a decision about displaced appointments: it refuses
+// (*DisplacedError) windows that leave active appointments out.
 func (s *Store) UpdateBookingSettings(ctx context.Context, actorID int64, bs BookingSettings) error {
+	_, err := s.SetBookingSettings(ctx, TimetableChange{ActorID: actorID, OfficeID: bs.OfficeID, Now: time.Now()}, bs)
+	return err
+}
+
+// SetBookingSettings is SaveBookingSettings for the staff: the same save,
+// in one transaction with an audit entry holding the settings before (nil
+// when the professional was not configured) and after, and with the
+// appointments the new windows displace (see TimetableChange: a
+// *DisplacedError, nothing written, until ch.Decision covers them).
+// ch.OfficeID must be bs.OfficeID. A violated database rule gives a
+// *ConstraintError and writes nothing.
+func (s *Store) SetBookingSettings(ctx context.Context, ch TimetableChange, bs BookingSettings) (ChangeOutcome, error) {
 	p := bs.professional()
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	if ch.OfficeID != bs.OfficeID {
+		return ChangeOutcome{}, fmt.Errorf("store: update booking settings: office %d and %d differ", ch.OfficeID, bs.OfficeID)
+	}
+	out, err := s.changeTimetable(ctx, ch, "booking_settings", func(tx pgx.Tx) error {
 		// Serialise concurrent saves of the same office's settings.
-		var one int
-		if err := tx.QueryRow(ctx, `SELECT 1 FROM offices WHERE id = $1 FOR NO KEY UPDATE`, bs.OfficeID).Scan(&one); err != nil {
-			return notFound(err)
+		if err := lockOffice(ctx, tx, bs.OfficeID); err != nil {
+			return err
 		}
 		var before any
 		old, err := bookingSettingsOf(ctx, tx, bs.OfficeID, p)
@@ -313,17 +342,17 @@ func (s *Store) UpdateBookingSettings(ctx context.Context, actorID int64, bs Boo
 		if err != nil {
 			return err
 		}
-		return Audit(ctx, tx, AuditEntry{UserID: actorID, Action: "booking_settings", Entity: "office", EntityID: bs.OfficeID,
+		return Audit(ctx, tx, AuditEntry{UserID: ch.ActorID, Action: "booking_settings", Entity: "office", EntityID: bs.OfficeID,
 			Before: before, After: auditBookingSettings(saved)})
 	})
 	var ce *ConstraintError
 	if errors.As(err, &ce) {
-		return ce
+		return ChangeOutcome{}, ce
 	}
 	if err != nil {
-		return fmt.Errorf("store: update booking settings of office %d (%s): %w", bs.OfficeID, p, err)
+		return ChangeOutcome{}, fmt.Errorf("store: update booking settings of office %d (%s): %w", bs.OfficeID, p, err)
 	}
-	return nil
+	return out, nil
 }
 
 // bookingSettingsOf reads one professional's settings inside tx;

@@ -3,7 +3,9 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -154,36 +156,127 @@ func TestUseTOTPStep_OnlyForward(t *testing.T) {
 	}
 }
 
-func TestLoginFailures_AccountResetBySuccessIPNot(t *testing.T) {
+func TestBeginLoginAttempt_FortyAtOnce_ExactlyTheLimitAllowed(t *testing.T) {
 	st := store.New(dbtest.NewPool(t))
 	ctx := context.Background()
 	now := time.Now()
-	record := func(email, ip string, ok bool, at time.Time) {
+	var (
+		mu      sync.Mutex
+		allowed int
+		refused = map[auth.Throttle]int{}
+		wg      sync.WaitGroup
+	)
+	for range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id, v, err := st.BeginLoginAttempt(ctx, "a@x.it", "192.0.2.1", now)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if v == auth.Allowed && id != 0 {
+				allowed++
+			} else if id == 0 {
+				refused[v]++
+			}
+		}()
+	}
+	wg.Wait()
+	if allowed != auth.MaxAccountFailures || refused[auth.BlockedPair] != 40-auth.MaxAccountFailures {
+		t.Fatalf("allowed %d, refused %v: want exactly %d allowed, the rest refused for the pair", allowed, refused, auth.MaxAccountFailures)
+	}
+}
+
+func TestBeginLoginAttempt_StrangerLocksOnlyItself_SuccessResetsItsOwnPair(t *testing.T) {
+	st := store.New(dbtest.NewPool(t))
+	ctx := context.Background()
+	now := time.Now()
+	begin := func(email, ip string, at time.Time) (int64, auth.Throttle) {
 		t.Helper()
-		if err := st.RecordLoginAttempt(ctx, email, ip, ok, at); err != nil {
+		id, v, err := st.BeginLoginAttempt(ctx, email, ip, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id, v
+	}
+	// An old failure, outside the window, does not count.
+	begin("a@x.it", "192.0.2.66", now.Add(-40*time.Minute))
+	for i := range auth.MaxAccountFailures {
+		if _, v := begin("a@x.it", "192.0.2.66", now.Add(time.Duration(i-10)*time.Minute)); v != auth.Allowed {
+			t.Fatalf("stranger's attempt %d: %v", i+1, v)
+		}
+	}
+	if _, v := begin("a@x.it", "192.0.2.66", now); v != auth.BlockedPair {
+		t.Fatalf("stranger's 6th attempt: %v, want BlockedPair", v)
+	}
+	// The owner, from another client, is not locked out; a success
+	// resets the owner's own pair, never the stranger's.
+	id, v := begin("a@x.it", "198.51.100.1", now)
+	if v != auth.Allowed {
+		t.Fatalf("owner: %v", v)
+	}
+	if err := st.LoginAttemptSucceeded(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, v := begin("a@x.it", "192.0.2.66", now); v != auth.BlockedPair {
+		t.Fatalf("stranger after the owner's success: %v, want still BlockedPair", v)
+	}
+	// An attempt forgotten (not judged) does not count.
+	for range 10 {
+		id, v := begin("b@x.it", "198.51.100.2", now)
+		if v != auth.Allowed {
+			t.Fatalf("forgotten attempts counted: %v", v)
+		}
+		if err := st.ForgetLoginAttempt(ctx, id); err != nil {
 			t.Fatal(err)
 		}
 	}
-	old := now.Add(-20 * time.Minute)
-	record("a@x.it", "10.0.0.1", false, old) // outside the window
-	for i := 0; i < 3; i++ {
-		record("a@x.it", "10.0.0.1", false, now.Add(-time.Duration(10-i)*time.Minute))
+	// One client trying many addresses: blocked at the client limit.
+	for i := range auth.MaxIPFailures {
+		if _, v := begin(fmt.Sprintf("u%d@x.it", i), "203.0.113.9", now); v != auth.Allowed {
+			t.Fatalf("client attempt %d: %v", i+1, v)
+		}
 	}
-	record("a@x.it", "10.0.0.1", true, now.Add(-5*time.Minute))
-	record("a@x.it", "10.0.0.2", false, now.Add(-time.Minute))
-	byEmail, byIP, err := st.LoginFailures(ctx, "a@x.it", "10.0.0.1", now.Add(-auth.ThrottleWindow))
-	if err != nil {
-		t.Fatal(err)
+	if _, v := begin("nuovo@x.it", "203.0.113.9", now); v != auth.BlockedClient {
+		t.Fatalf("client attempt %d: %v, want BlockedClient", auth.MaxIPFailures+1, v)
 	}
-	if byEmail != 1 || byIP != 3 {
-		t.Fatalf("byEmail %d byIP %d, want 1 and 3", byEmail, byIP)
-	}
+	// Purged after a day: nothing counts any more.
 	if err := st.PurgeAuthData(ctx, now.Add(48*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	byEmail, byIP, _ = st.LoginFailures(ctx, "a@x.it", "10.0.0.2", time.Time{})
-	if byEmail != 0 || byIP != 0 {
-		t.Fatalf("purge left attempts: %d %d", byEmail, byIP)
+	if _, v := begin("a@x.it", "192.0.2.66", now); v != auth.Allowed {
+		t.Fatalf("after the purge: %v", v)
+	}
+}
+
+func TestBeginLoginAttempt_AddressCeilingOverManyClients_BlocksAndAuditsOnce(t *testing.T) {
+	st := store.New(dbtest.NewPool(t))
+	ctx := context.Background()
+	now := time.Now()
+	u, _, err := st.CreateStaff(ctx, 0, store.NewStaff{Email: "vittima@example.org", Name: "Vittima", Role: auth.RoleAdmin}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	perClient := auth.MaxAccountFailures - 1
+	for i := 0; i < auth.MaxAddressFailures; i++ {
+		ip := fmt.Sprintf("10.9.%d.%d", i/perClient/250, i/perClient%250)
+		if _, v, err := st.BeginLoginAttempt(ctx, "vittima@example.org", ip, now); err != nil || v != auth.Allowed {
+			t.Fatalf("failure %d from %s: %v %v", i+1, ip, v, err)
+		}
+	}
+	if _, v, _ := st.BeginLoginAttempt(ctx, "vittima@example.org", "198.51.100.200", now); v != auth.BlockedAddress {
+		t.Fatalf("attempt over the ceiling from a new client: %v, want BlockedAddress", v)
+	}
+	recs, total, err := st.ListAudit(ctx, store.AuditFilter{Action: "login_ceiling"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != 1 || recs[0].EntityID != u.ID || recs[0].UserID != 0 ||
+		!strings.Contains(recs[0].After, `"client_diversi": 25`) || strings.Contains(recs[0].After, "10.9.") {
+		t.Fatalf("audit events %d: %+v (want one, on the account, with the number of clients and no address)", total, recs)
 	}
 }
 

@@ -34,5 +34,6 @@ func (s *Server) appointmentCancel(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	s.metrics.Cancelled("citizen")
 	http.Redirect(w, r, la.base+"?esito=annullato", http.StatusSeeOther)
 }

@@ -43,7 +43,7 @@ func (s *Server) renderMove(w http.ResponseWriter, r *http.Request, la linkedApp
 		}
 		if msg != "" {
 			v.Picker.Error = msg
-			v.Errors = []templates.BookingError{{ID: v.Picker.FirstSlotID(), Message: msg}}
+			v.Errors = []templates.FieldError{{ID: v.Picker.FirstSlotID(), Message: msg}}
 		}
 	}
 	title := "Sposta appuntamento"

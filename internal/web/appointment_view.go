@@ -91,11 +91,20 @@ func (s *Server) canChange(a store.Appointment) bool {
 // appointmentPage is the view model of the personal pages.
 func (s *Server) appointmentPage(la linkedAppointment) templates.AppointmentPage {
 	a := la.appt
-	return templates.AppointmentPage{
+	p := templates.AppointmentPage{
 		Code: a.Code, Status: string(a.Status), StatusLabel: a.Status.Label(), Requested: a.Status == booking.StatusRequested,
 		Active: a.Status.Active(), When: booking.LongSpan(a.Start, a.End), Professional: a.Professional.Label(),
 		Reason: a.Reason, Office: bookingOffice(la.office), Bring: notify.WhatToBring(), Base: la.base, CanChange: s.canChange(a),
 	}
+	// The office's own words: the reason of a cancellation or a refusal
+	// (a citizen cancelling gives none), or why it asks to move.
+	switch {
+	case a.Status == booking.StatusCancelled || a.Status == booking.StatusDeclined:
+		p.OfficeMessage = a.CancelReason
+	case a.MoveRequestedAt != nil && a.Status.Active():
+		p.MoveRequested, p.OfficeMessage, p.StatusLabel = true, a.OfficeMessage, "Da spostare: scegli un altro orario"
+	}
+	return p
 }
 
 // appointmentView renders the personal page: details, status and the

@@ -25,7 +25,7 @@ func (s *Server) applicantView(wz *wizard, f booking.ApplicantForm, errs map[str
 			if t, ok := applicantErrorTarget[field]; ok {
 				id = t
 			}
-			v.Frame.Errors = append(v.Frame.Errors, templates.BookingError{ID: id, Message: msg})
+			v.Frame.Errors = append(v.Frame.Errors, templates.FieldError{ID: id, Message: msg})
 		}
 	}
 	return v

@@ -17,10 +17,10 @@ func (s *Server) detailsView(wz *wizard, f booking.DetailsForm, errs map[string]
 		ReasonError: errs[booking.FieldReason], NoteError: errs[booking.FieldNote],
 		NoteHint: booking.NoteHint, NoteMax: booking.MaxNoteLength}
 	if msg := errs[booking.FieldReason]; msg != "" {
-		v.Frame.Errors = append(v.Frame.Errors, templates.BookingError{ID: "motivo-0", Message: msg})
+		v.Frame.Errors = append(v.Frame.Errors, templates.FieldError{ID: "motivo-0", Message: msg})
 	}
 	if msg := errs[booking.FieldNote]; msg != "" {
-		v.Frame.Errors = append(v.Frame.Errors, templates.BookingError{ID: "nota", Message: msg})
+		v.Frame.Errors = append(v.Frame.Errors, templates.FieldError{ID: "nota", Message: msg})
 	}
 	return v, true
 }

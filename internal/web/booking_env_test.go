@@ -71,14 +71,12 @@ func newBookingEnv(t testing.TB, capacity int) *bookingEnv {
 	t.Helper()
 	clock := &testClock{now: time.Now()}
 	mailer := &recordingMailer{}
-	e := newTestEnv(t, withClock(clock), withOptions(func(o *web.Options) {
-		mailer.notifier = notify.New(o.Config.BaseURL)
-		o.Store = o.Store.WithOutbox(mailer)
+	mailer.notifier = notify.New(testBaseURL)
+	e := newTestEnv(t, withClock(clock), withOutbox(mailer), withOptions(func(o *web.Options) {
 		// Each simulated citizen sends its own X-Forwarded-For, so that the
 		// per-address limit does not get in the way of the concurrency test.
 		o.Config.TrustProxy = true
 	}))
-	e.Store = e.Store.WithOutbox(mailer) // the reminders' job uses it too
 	ctx := context.Background()
 	pool := e.Store.Pool()
 	if err := jobs.Migrate(ctx, pool); err != nil {

@@ -171,7 +171,7 @@ func (s *Server) bookingPlaceSave(w http.ResponseWriter, r *http.Request) {
 		if len(pc.view.Offices) > 0 {
 			target = "ufficio-" + pc.view.Offices[0].Slug
 		}
-		pc.view.Frame.Errors = []templates.BookingError{{ID: target, Message: pc.view.Error}}
+		pc.view.Frame.Errors = []templates.FieldError{{ID: target, Message: pc.view.Error}}
 		s.render(w, r, status, templates.BookingPlacePage(s.bookingPage(w, r, "Errore – Luogo"), pc.view))
 	}
 	o, found := pc.bookable[slug]

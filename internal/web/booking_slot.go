@@ -190,13 +190,13 @@ func (s *Server) bookingSlot(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderProfessionals(w http.ResponseWriter, r *http.Request, wz *wizard, v templates.BookingSlots, status int, msg string) {
 	v.ChooseProfessional = true
 	for _, bs := range wz.settings {
-		v.Professionals = append(v.Professionals, templates.ProfessionalOption{
-			Value: string(bs.Professional), Label: bs.Professional.Label(), Checked: bs.Professional == wz.draft.Data.Professional})
+		v.Professionals = append(v.Professionals, templates.Choice{
+			Value: string(bs.Professional), Label: bs.Professional.Label(), Selected: bs.Professional == wz.draft.Data.Professional})
 	}
 	title := "Data e orario"
 	if msg != "" {
 		v.ProfessionalError = msg
-		v.Frame.Errors = []templates.BookingError{{ID: "figura-" + string(wz.settings[0].Professional), Message: msg}}
+		v.Frame.Errors = []templates.FieldError{{ID: "figura-" + string(wz.settings[0].Professional), Message: msg}}
 		title = "Errore – " + title
 	}
 	s.render(w, r, status, templates.BookingSlotsPage(s.bookingPage(w, r, title), v))
@@ -290,7 +290,7 @@ func (s *Server) bookingSlotSave(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		v.Picker.Error = msg
-		v.Frame.Errors = []templates.BookingError{{ID: v.Picker.FirstSlotID(), Message: msg}}
+		v.Frame.Errors = []templates.FieldError{{ID: v.Picker.FirstSlotID(), Message: msg}}
 		s.render(w, r, status, templates.BookingSlotsPage(s.bookingPage(w, r, "Errore – Data e orario"), v))
 	}
 	sl, offered := s.offeredSlot(q, r.PostFormValue("orario"))

@@ -114,6 +114,7 @@ func (s *Server) bookingSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if created {
+		s.metrics.Booked()
 		// No personal data: only that a booking happened, and where.
 		s.log.Info("appointment booked", "request_id", middleware.GetReqID(ctx), "office_id", office.ID,
 			"professional", string(bs.Professional), "mode", string(bs.Mode))

@@ -199,6 +199,7 @@ func (s *Server) bookingPage(w http.ResponseWriter, r *http.Request, title strin
 	}
 	p := s.page(w, r, t, home, templates.Crumb{Label: "Prenotazione appuntamento"})
 	p.Section = "prenota"
+	p.Description = "Prenota online un appuntamento all'Ufficio della Cittadinanza del tuo Comune: scegli l'ufficio, il giorno e l'orario."
 	return p
 }
 
@@ -261,14 +262,15 @@ func (s *Server) bookableOffice(ctx context.Context, id int64) (store.Office, []
 }
 
 // enabledSettings returns the settings of the professionals the office
-// offers online, in booking.Professionals order.
+// offers online, in booking.Professionals order, from the office data in
+// memory (officecache.go).
 func (s *Server) enabledSettings(ctx context.Context, officeID int64) ([]store.BookingSettings, error) {
-	all, err := s.store.BookingSettings(ctx, officeID)
+	data, err := s.offices.get(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out []store.BookingSettings
-	for _, bs := range all {
+	for _, bs := range data.settings[officeID] {
 		if bs.Enabled && bs.Professional.Valid() && len(bs.Windows) > 0 {
 			out = append(out, bs)
 		}

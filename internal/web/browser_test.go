@@ -14,6 +14,9 @@ import (
 var publicPages = []string{
 	"/", "/servizi", "/servizi/ufficio-della-cittadinanza", "/privacy", "/note-legali",
 	"/dichiarazione-di-accessibilita", "/domande-frequenti", "/segnala-disservizio",
+	// The report form opened from an office's page (TestBrowser_ReportForm
+	// checks it with errors and its confirmation).
+	"/segnala-disservizio?pagina=%2Fuffici%2Fnorcia",
 	"/comuni", "/comuni?q=citta", "/comuni/perugia", "/comuni/citta-di-castello", "/comuni/preci",
 	"/uffici/perugia-ponte-san-giovanni", "/uffici/norcia", "/opendata",
 	// Booking, step 1 (the later steps need a draft: TestBrowser_BookingWithJavaScript).

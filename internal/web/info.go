@@ -38,8 +38,3 @@ func (s *Server) faqPage(w http.ResponseWriter, r *http.Request) {
 	p.Rating = s.ratingFor(r, "Quanto sono chiare le informazioni su questa pagina?")
 	s.render(w, r, http.StatusOK, templates.FAQPage(p, entries))
 }
-
-func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
-	p := s.page(w, r, "Segnala un disservizio", home, templates.Crumb{Label: "Segnala un disservizio"})
-	s.render(w, r, http.StatusOK, templates.ReportPage(p))
-}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"log/slog"
 	"sync"
 	"time"
 
@@ -25,11 +24,13 @@ type officeData struct {
 	// serving lists, for each ISTAT code, the offices that serve it, in
 	// name order.
 	serving map[string][]int
+	// settings are the booking settings by office id (the wizard's).
+	settings map[int64][]store.BookingSettings
 }
 
-func newOfficeData(comuni []store.Comune, offices []store.Office) *officeData {
+func newOfficeData(comuni []store.Comune, offices []store.Office, settings map[int64][]store.BookingSettings) *officeData {
 	d := &officeData{
-		comuni: comuni, offices: offices,
+		comuni: comuni, offices: offices, settings: settings,
 		comuneBySlug: map[string]int{}, comuneByISTAT: map[string]int{}, officeBySlug: map[string]int{}, serving: map[string][]int{},
 	}
 	for i, c := range comuni {
@@ -46,12 +47,12 @@ func newOfficeData(comuni []store.Comune, offices []store.Office) *officeData {
 }
 
 // officeCache keeps the office data in memory. It is dropped when
-// PostgreSQL announces a change (LISTEN office_changed, see watch), when
-// the listening connection is lost, and in any case after ttl.
+// PostgreSQL announces a change (see Server.watchChanges), when the
+// listening connection is lost, and in any case after ttl; while nobody
+// listens nothing is kept.
 type officeCache struct {
 	store *store.Store
 	ttl   time.Duration
-	log   *slog.Logger
 
 	// loadMu lets one request load while the others wait for its result.
 	loadMu sync.Mutex
@@ -59,6 +60,8 @@ type officeCache struct {
 	mu       sync.Mutex
 	data     *officeData
 	loadedAt time.Time
+	// listening is true while change notifications are received.
+	listening bool
 	// gen counts invalidations. A load that started before one is not
 	// kept: it may have read data older than the change.
 	gen uint64
@@ -66,8 +69,8 @@ type officeCache struct {
 
 // newOfficeCache returns a cache; ttl <= 0 disables caching (every
 // request loads from the database).
-func newOfficeCache(st *store.Store, ttl time.Duration, log *slog.Logger) *officeCache {
-	return &officeCache{store: st, ttl: ttl, log: log}
+func newOfficeCache(st *store.Store, ttl time.Duration) *officeCache {
+	return &officeCache{store: st, ttl: ttl}
 }
 
 // get returns the current snapshot, loading it if needed.
@@ -77,6 +80,12 @@ func (c *officeCache) get(ctx context.Context) (*officeData, error) {
 	}
 	if d := c.fresh(); d != nil {
 		return d, nil
+	}
+	c.mu.Lock()
+	listening := c.listening
+	c.mu.Unlock()
+	if !listening {
+		return c.load(ctx) // nothing is kept: no need to wait for one another
 	}
 	c.loadMu.Lock()
 	defer c.loadMu.Unlock()
@@ -92,14 +101,15 @@ func (c *officeCache) get(ctx context.Context) (*officeData, error) {
 		return nil, err
 	}
 	c.mu.Lock()
-	if c.gen == gen {
+	if c.gen == gen && c.listening {
 		c.data, c.loadedAt = d, time.Now()
 	}
 	c.mu.Unlock()
 	return d, nil
 }
 
-// load reads the Comuni and the offices from the database.
+// load reads the Comuni, the offices and their booking settings from the
+// database.
 func (c *officeCache) load(ctx context.Context) (*officeData, error) {
 	comuni, err := c.store.ListComuni(ctx)
 	if err != nil {
@@ -109,7 +119,11 @@ func (c *officeCache) load(ctx context.Context) (*officeData, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newOfficeData(comuni, offices), nil
+	settings, err := c.store.AllBookingSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return newOfficeData(comuni, offices, settings), nil
 }
 
 func (c *officeCache) fresh() *officeData {
@@ -129,28 +143,12 @@ func (c *officeCache) invalidate() {
 	c.mu.Unlock()
 }
 
-// watch listens for office changes until ctx is done, reconnecting with a
-// growing pause when the connection fails. Notifications sent while it is
-// not listening are lost, so the cache is dropped on every (re)connection
-// and on every loss.
-func (c *officeCache) watch(ctx context.Context) {
-	const maxPause = 30 * time.Second
-	pause := time.Second
-	for {
-		err := c.store.WatchOfficeChanges(ctx, func() {
-			c.invalidate()
-			pause = time.Second
-		}, func(int64) { c.invalidate() })
-		c.invalidate()
-		if ctx.Err() != nil {
-			return
-		}
-		c.log.Warn("office change listener stopped; cached office data dropped, reconnecting", "err", err, "retry_in", pause)
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(pause):
-		}
-		pause = min(pause*2, maxPause)
-	}
+// setListening records whether change notifications are received, and
+// drops the snapshot.
+func (c *officeCache) setListening(on bool) {
+	c.mu.Lock()
+	c.data = nil
+	c.gen++
+	c.listening = on
+	c.mu.Unlock()
 }

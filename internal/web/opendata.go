@@ -19,10 +19,6 @@ const (
 	openDataLicenceURL = "https://creativecommons.org/licenses/by/4.0/deed.it"
 )
 
-// openDataCache is the Cache-Control of the open-data files: they hold no
-// "open now" status, only hours and closures, so a minute is harmless.
-const openDataCache = "public, max-age=60"
-
 // openDataPage renders /opendata: what the files hold and their licence.
 func (s *Server) openDataPage(w http.ResponseWriter, r *http.Request) {
 	data, err := s.offices.get(r.Context())
@@ -133,7 +129,6 @@ func (s *Server) openDataJSON(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", openDataCache)
 	_, _ = buf.WriteTo(w)
 }
 
@@ -193,6 +188,5 @@ func (s *Server) openDataCSV(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="uffici-della-cittadinanza.csv"`)
-	w.Header().Set("Cache-Control", openDataCache)
 	_, _ = buf.WriteTo(w)
 }

@@ -129,24 +129,43 @@ func TestHealth(t *testing.T) {
 	}
 }
 
-func TestSecurityHeaders_NonceCSPAndFriends(t *testing.T) {
+// TestSecurityHeaders_ConstantCSPOnDocumentsNonceOnBooking: the cached
+// public pages carry one constant policy (scripts from 'self' only), the
+// booking and staff pages a nonce of their own; both are strict.
+func TestSecurityHeaders_ConstantCSPOnDocumentsNonceOnBooking(t *testing.T) {
 	e := newTestEnv(t)
-	resp, err := e.Client.Get(e.Server.URL + "/servizi/ufficio-della-cittadinanza")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	csp := resp.Header.Get("Content-Security-Policy")
-	for _, w := range []string{"script-src 'self' 'nonce-", "frame-ancestors 'none'", "default-src 'self'"} {
-		if !strings.Contains(csp, w) {
-			t.Errorf("CSP %q lacks %q", csp, w)
+	csp := func(path string) string {
+		t.Helper()
+		resp, err := e.Client.Get(e.Server.URL + path)
+		if err != nil {
+			t.Fatal(err)
 		}
+		resp.Body.Close()
+		if resp.Header.Get("X-Content-Type-Options") != "nosniff" || resp.Header.Get("Referrer-Policy") == "" {
+			t.Errorf("%s: missing nosniff or Referrer-Policy", path)
+		}
+		c := resp.Header.Get("Content-Security-Policy")
+		for _, w := range []string{"frame-ancestors 'none'", "default-src 'self'", "object-src 'none'"} {
+			if !strings.Contains(c, w) {
+				t.Errorf("%s: CSP %q lacks %q", path, c, w)
+			}
+		}
+		if strings.Contains(c, "unsafe-inline") {
+			t.Errorf("%s: CSP must not allow unsafe-inline", path)
+		}
+		return c
 	}
-	if strings.Contains(csp, "unsafe-inline") {
-		t.Error("CSP must not allow unsafe-inline")
+	doc := csp("/servizi/ufficio-della-cittadinanza")
+	if !strings.Contains(doc, "script-src 'self';") || strings.Contains(doc, "nonce") {
+		t.Errorf("service sheet: CSP %q, want scripts from 'self' only", doc)
 	}
-	if resp.Header.Get("X-Content-Type-Options") != "nosniff" || resp.Header.Get("Referrer-Policy") == "" {
-		t.Error("missing nosniff or Referrer-Policy")
+	if again := csp("/servizi/ufficio-della-cittadinanza"); again != doc {
+		t.Errorf("the documents' CSP changes between requests: %q, then %q", doc, again)
+	}
+	for _, p := range []string{"/prenota", "/area-riservata/login"} {
+		if c := csp(p); !strings.Contains(c, "script-src 'self' 'nonce-") {
+			t.Errorf("%s: CSP %q lacks its nonce", p, c)
+		}
 	}
 }
 
@@ -171,27 +190,36 @@ func TestStaticAssets_HashedImmutableAndGzip(t *testing.T) {
 
 func TestCSRF_PostWithoutToken_403(t *testing.T) {
 	e := newTestEnv(t)
-	e.get("/") // gets the cookie
-	resp, _ := e.post("/valutazione", url.Values{"stars": {"5"}, "page": {"/"}})
+	e.get("/prenota") // gets the cookie
+	resp, _ := e.post("/prenota/luogo", url.Values{"ufficio": {"x"}})
 	if resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("status %d, want 403", resp.StatusCode)
 	}
 }
 
+// TestCSRF_CrossOriginPost_403: a cross-site post is refused, with a
+// valid token (booking) and on the rating form, which has none.
 func TestCSRF_CrossOriginPost_403(t *testing.T) {
 	e := newTestEnv(t)
-	tok := e.csrf("/")
-	req, _ := http.NewRequest(http.MethodPost, e.Server.URL+"/valutazione",
-		strings.NewReader(url.Values{"stars": {"5"}, "page": {"/"}, "csrf_token": {tok}}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Sec-Fetch-Site", "cross-site")
-	resp, err := e.Client.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	tok := e.csrf("/area-riservata/login") // the public form token
+	for path, form := range map[string]url.Values{
+		"/prenota/luogo": {"ufficio": {"x"}, "csrf_token": {tok}},
+		"/valutazione":   {"stars": {"5"}, "page": {"/"}, "answer": {"Altro"}},
+	} {
+		req, _ := http.NewRequest(http.MethodPost, e.Server.URL+path, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		resp, err := e.Client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("%s: status %d, want 403", path, resp.StatusCode)
+		}
 	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusForbidden {
-		t.Fatalf("status %d, want 403", resp.StatusCode)
+	if n := countRatings(t, e); n != 0 {
+		t.Fatalf("a cross-site rating was stored")
 	}
 }
 

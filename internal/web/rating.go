@@ -5,9 +5,13 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
+
+	"github.com/go-chi/chi/v5"
 
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/templates"
@@ -58,9 +62,34 @@ func (f *ratingForm) Validate() {
 	if utf8.RuneCountInString(f.Comment) > 200 {
 		f.Errors["comment"] = "Il commento può avere al massimo 200 caratteri."
 	}
-	if !strings.HasPrefix(f.Page, "/") || len(f.Page) > 200 {
-		f.Page = "/"
+}
+
+// sitePage returns p when it is a page of this site, else "/": the
+// rating's thank-you page links back to it, so it must never lead to
+// another host. p must be a plain path (no scheme, host, query or
+// fragment) starting with a single "/" (not "//" nor "/\", which
+// browsers read as another host), without backslashes or control
+// characters (browsers drop TAB and newlines, turning "/\t/x" into
+// "//x"), at most 200 bytes, and a GET route of the router serving r.
+func sitePage(r *http.Request, p string) string {
+	const home = "/"
+	if p == "" || len(p) > 200 || p[0] != '/' || strings.HasPrefix(p, "//") || strings.ContainsAny(p, `\?#`) {
+		return home
 	}
+	for _, c := range p {
+		if c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == utf8.RuneError {
+			return home
+		}
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return home
+	}
+	rctx := chi.RouteContext(r.Context())
+	if rctx == nil || rctx.Routes == nil || !rctx.Routes.Match(chi.NewRouteContext(), http.MethodGet, u.EscapedPath()) {
+		return home
+	}
+	return p
 }
 
 func contains(list []string, v string) bool {
@@ -80,6 +109,23 @@ func (s *Server) ratingRef(page string, stars int) string {
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
 }
 
+// The rating form has no per-visitor token (the pages carrying it are
+// cached documents): http.CrossOriginProtection refuses cross-site posts,
+// a honeypot field catches robots and each client may store ratingMax
+// ratings per ratingWindow.
+const (
+	ratingWindow = time.Hour
+	ratingMax    = 30
+)
+
+// ratingLimitKey is the rate-limit key of the client: a keyed hash of its
+// address, so that no address is stored with the ratings' counters.
+func (s *Server) ratingLimitKey(r *http.Request) string {
+	m := hmac.New(sha256.New, s.csrf.key)
+	m.Write([]byte("rating-limit|" + s.clientIP(r)))
+	return "rating:" + base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
+}
+
 // ratingSubmit stores a page rating. With JavaScript the stars and the
 // follow-up arrive together and are stored at once. Without it the stars
 // come first and the follow-up is asked on its own page, carrying the
@@ -88,6 +134,7 @@ func (s *Server) ratingRef(page string, stars int) string {
 func (s *Server) ratingSubmit(w http.ResponseWriter, r *http.Request) {
 	f := parseRatingForm(r)
 	f.Validate()
+	f.Page = sitePage(r, f.Page)
 	p := s.page(w, r, "Valuta questa pagina", home, templates.Crumb{Label: "Valuta questa pagina"})
 	rf := templates.RatingForm{Question: "Quanto sono chiare le informazioni su questa pagina?", Page: f.Page,
 		Stars: f.Stars, Answer: f.Answer, Comment: f.Comment, Errors: f.Errors}
@@ -109,6 +156,21 @@ func (s *Server) ratingSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	if f.Ref != "" && !hmac.Equal([]byte(f.Ref), []byte(s.ratingRef(f.Page, f.Stars))) {
 		s.forbidden(w, r)
+		return
+	}
+	if r.PostFormValue(honeypotField) != "" {
+		s.errorPage(w, r, http.StatusUnprocessableEntity, "Valutazione non registrata",
+			"La valutazione contiene dati non validi e non è stata registrata.")
+		return
+	}
+	allowed, err := s.store.AllowSubmission(r.Context(), s.ratingLimitKey(r), s.now(), ratingWindow, ratingMax)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if !allowed {
+		s.errorPage(w, r, http.StatusTooManyRequests, "Troppe valutazioni",
+			"Da questa connessione sono arrivate molte valutazioni in poco tempo: questa non è stata registrata. Riprova più tardi.")
 		return
 	}
 	if err := s.store.AddRating(r.Context(), store.Rating{PagePath: f.Page, Stars: f.Stars, Answer: f.Answer, Comment: f.Comment}); err != nil {

@@ -15,9 +15,13 @@ func (s *Server) Handler() http.Handler {
 	r.Use(middleware.RequestID)
 	r.Use(s.requestLogger)
 	r.Use(s.recoverer)
+	r.Use(s.fromMemory) // fresh cached documents, before anything else (pagecache.go)
 	r.Use(securityHeaders)
+	r.Use(compressResponses())
+	r.Use(middleware.GetHead)
 	r.Use(limitBody)
 	r.Use(crossOrigin)
+	r.Use(s.cleanInput) // bad bytes in path, query, form: 400/422 (input.go)
 
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
@@ -32,27 +36,37 @@ func (s *Server) Handler() http.Handler {
 		http.Redirect(w, r, s.assets.URL("img/favicon.svg"), http.StatusMovedPermanently)
 	})
 
-	// Public pages.
+	// Public pages are documents: rendered once per content version, kept
+	// compressed in memory and served to everyone alike, with an ETag and
+	// no cookie or nonce (pagecache.go). A new public page is one more
+	// line: perMinute when it shows the time, the query parameters it reads.
 	r.Group(func(r chi.Router) {
-		r.Use(s.protect)
-		r.Get("/", s.homePage)
-		r.Get("/servizi", s.servicesList)
-		r.Get("/servizi/{slug}", s.serviceSheet)
-		r.Post("/valutazione", s.ratingSubmit)
-		r.Get("/privacy", s.privacyPage)
-		r.Get("/note-legali", s.legalNotesPage)
-		r.Get("/dichiarazione-di-accessibilita", s.accessibilityPage)
-		r.Get("/domande-frequenti", s.faqPage)
-		r.Get("/segnala-disservizio", s.reportPage)
+		r.With(s.document(untilChanged)).Get("/", s.homePage)
+		r.With(s.document(untilChanged, "argomento")).Get("/servizi", s.servicesList)
+		r.With(s.document(untilChanged)).Get("/servizi/{slug}", s.serviceSheet)
+		r.With(s.document(untilChanged)).Get("/privacy", s.privacyPage)
+		r.With(s.document(untilChanged)).Get("/note-legali", s.legalNotesPage)
+		r.With(s.document(untilChanged)).Get("/dichiarazione-di-accessibilita", s.accessibilityPage)
+		r.With(s.document(untilChanged)).Get("/domande-frequenti", s.faqPage)
 
 		// Offices: find the office of a Comune, its hours, open data.
-		r.Get("/comuni", s.comuniList)
-		r.Get("/comuni/{comune}", s.comunePage)
-		r.Get("/uffici/{slug}", s.officePage)
-		r.Get("/opendata", s.openDataPage)
-		r.Get("/opendata/uffici.json", s.openDataJSON)
-		r.Get("/opendata/uffici.csv", s.openDataCSV)
+		r.With(s.document(untilChanged, "q", "comune")).Get("/comuni", s.comuniList)
+		r.With(s.document(perMinute)).Get("/comuni/{comune}", s.comunePage)
+		r.With(s.document(perMinute)).Get("/uffici/{slug}", s.officePage)
+		r.With(s.document(untilChanged)).Get("/opendata", s.openDataPage)
+		r.With(s.document(perMinute)).Get("/opendata/uffici.json", s.openDataJSON)
+		r.With(s.document(perMinute)).Get("/opendata/uffici.csv", s.openDataCSV)
 	})
+	// The page rating: no per-visitor token (CrossOriginProtection refuses
+	// cross-site posts), so that the pages carrying it can be documents.
+	r.With(statelessPage).Post("/valutazione", s.ratingSubmit)
+
+	// Reports of a problem (report.go): a public form without a
+	// per-visitor token, guarded by CrossOriginProtection (above), a
+	// honeypot and a limit per address.
+	r.With(s.document(untilChanged, "pagina")).Get("/segnala-disservizio", s.reportForm)
+	r.Post("/segnala-disservizio", s.reportSubmit)
+	r.Get("/segnala-disservizio/inviata", s.reportDone)
 
 	// Appointment booking: the wizard (state in a draft keyed by the
 	// udc_prenotazione cookie) and the citizen's personal link.
@@ -98,7 +112,7 @@ func (s *Server) Handler() http.Handler {
 
 		// Logged-in staff: the session's own CSRF token on every POST.
 		r.Group(func(r chi.Router) {
-			r.Use(s.requireStaff, s.staffCSRF)
+			r.Use(s.requireStaff, s.staffCSRF, s.staffWrites)
 			r.Post("/esci", s.staffLogout)
 			r.Get("/sicurezza", s.securityPage)
 			r.Post("/sicurezza/totp", s.totpEnable)
@@ -131,6 +145,15 @@ func (s *Server) Handler() http.Handler {
 					r.Get("/appuntamenti", s.staffAppointments)
 					r.Get("/appuntamenti/giorno", s.staffAppointmentsDay)
 					r.Get("/appuntamenti/esporta.csv", s.staffAppointmentsExport)
+					// Office operations: bookings taken by phone or at the
+					// desk (staff_appointment_new.go), appointments left out
+					// by a closure or a change of hours and the people to
+					// call (staff_office_displaced.go).
+					r.Get("/appuntamenti/nuovo", s.staffAppointmentNew)
+					r.Post("/appuntamenti/nuovo", s.staffAppointmentCreate)
+					r.Get("/appuntamenti/fuori-orario", s.staffDisplaced)
+					r.Post("/appuntamenti/fuori-orario", s.staffDisplacedResolve)
+					r.Get("/appuntamenti/da-chiamare", s.staffCalls)
 					r.Route("/appuntamenti/{appointmentID}", func(r chi.Router) {
 						r.Use(s.loadStaffAppointment)
 						r.Get("/", s.staffAppointment)
@@ -141,8 +164,23 @@ func (s *Server) Handler() http.Handler {
 						r.Post("/assente", s.staffAppointmentNoShow)
 						r.Get("/proponi", s.staffAppointmentProposeForm)
 						r.Post("/proponi", s.staffAppointmentPropose)
+						r.Get("/stampa", s.staffAppointmentPrint)
+						r.Post("/chiamata", s.staffCallDone)
 					})
 				})
+
+				// Reports of a problem (staff_reports.go) and statistics
+				// (staff_stats*.go): every role, each seeing its own share
+				// (reportScope, statsScope); a report or an office outside
+				// it is 404.
+				r.Get("/segnalazioni", s.staffReports)
+				r.Route("/segnalazioni/{reportID}", func(r chi.Router) {
+					r.Use(s.loadStaffReport)
+					r.Get("/", s.staffReport)
+					r.Post("/", s.staffReportUpdate)
+				})
+				r.Get("/statistiche", s.staffStats)
+				r.Get("/statistiche/{tabella}.csv", s.staffStatsExport)
 
 				// Service sheets and FAQ: administrators and editors (others
 				// 403, as for the administrators' pages).

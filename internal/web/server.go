@@ -7,10 +7,13 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
+	"github.com/udc-umbria/portal/internal/auth"
 	"github.com/udc-umbria/portal/internal/config"
+	"github.com/udc-umbria/portal/internal/metrics"
 	"github.com/udc-umbria/portal/internal/notify"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/static"
@@ -31,8 +34,14 @@ type Server struct {
 	sessions *scs.SessionManager
 	// offices caches the office data (see officecache.go).
 	offices *officeCache
+	// pages caches the public pages (see pagecache.go).
+	pages *pageCache
+	// metrics records requests, cache results, bookings… (nil-safe).
+	metrics *metrics.Metrics
 	// notifier writes the calendar files the pages offer for download.
 	notifier *notify.Notifier
+	// passwords bounds the argon2id computations running at once.
+	passwords *auth.PasswordGate
 }
 
 // Options are the inputs to New.
@@ -59,7 +68,20 @@ type Options struct {
 	// Notifier writes the calendar files of the pages; nil means
 	// notify.New(Config.BaseURL).
 	Notifier *notify.Notifier
+	// PasswordGate bounds the password hashes computed at once; nil
+	// means one per CPU, each request waiting at most passwordWait.
+	PasswordGate *auth.PasswordGate
+	// Metrics records what the server does; nil means metrics.New over
+	// the store (served by MetricsHandler).
+	Metrics *metrics.Metrics
+	// PageCacheTTL bounds how long a public page is served from memory
+	// without being rendered again: 0 means pageCacheTTL (60 seconds).
+	PageCacheTTL time.Duration
 }
+
+// passwordWait is how long a login waits for a free password check
+// before it is answered 429 "riprova tra poco".
+const passwordWait = 2 * time.Second
 
 // New builds a Server. It loads the shared CSRF secret from the store.
 // Config.SecretKeys is required: the staff sessions are sealed with it.
@@ -96,14 +118,30 @@ func New(ctx context.Context, o Options) (*Server, error) {
 	}
 	s.sessions.ErrorFunc = s.serverError
 	s.notifier = notifier
-	s.offices = newOfficeCache(o.Store, cmp.Or(o.OfficeCacheTTL, defaultOfficeCacheTTL), o.Logger)
+	s.passwords = o.PasswordGate
+	if s.passwords == nil {
+		s.passwords = auth.NewPasswordGate(runtime.NumCPU(), passwordWait)
+	}
+	s.offices = newOfficeCache(o.Store, cmp.Or(o.OfficeCacheTTL, defaultOfficeCacheTTL))
+	s.metrics = o.Metrics
+	if s.metrics == nil {
+		s.metrics = metrics.New(o.Store)
+	}
+	s.pages = newPageCache(cmp.Or(o.PageCacheTTL, pageCacheTTL), pageCacheMaxBytes, s.metrics)
 	return s, nil
 }
 
 // Run does the server's background work until ctx is done: it listens
-// for office changes to keep the office cache correct across instances.
+// for content and office changes to keep the cached pages and office data
+// correct across instances (changes.go).
 func (s *Server) Run(ctx context.Context) {
-	s.offices.watch(ctx)
+	s.watchChanges(ctx)
+}
+
+// MetricsHandler serves the server's metrics in the Prometheus format. It
+// belongs on the METRICS_ADDR listener, never on the public handler.
+func (s *Server) MetricsHandler() http.Handler {
+	return s.metrics.Handler()
 }
 
 // HTTPServer wraps h in an http.Server with the portal's timeouts.

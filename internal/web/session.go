@@ -6,9 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
-	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"path"
 	"slices"
@@ -19,6 +17,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 	"github.com/udc-umbria/portal/internal/auth"
+	"github.com/udc-umbria/portal/internal/clientip"
 	"github.com/udc-umbria/portal/internal/store"
 )
 
@@ -245,26 +244,11 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// clientIP is the address throttling counts: the first X-Forwarded-For
-// hop when TRUST_PROXY is set (the load balancer's view of the client),
-// otherwise the peer address.
+// clientIP is the address the per-client limits count: the right-most
+// X-Forwarded-For address that is not a trusted proxy when the peer is
+// one (TRUSTED_PROXIES), otherwise the peer address (internal/clientip).
 func (s *Server) clientIP(r *http.Request) string {
-	if s.cfg.TrustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			first, _, _ := strings.Cut(xff, ",")
-			if a, err := netip.ParseAddr(strings.TrimSpace(first)); err == nil {
-				return a.Unmap().String()
-			}
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	if a, err := netip.ParseAddr(host); err == nil {
-		return a.Unmap().String()
-	}
-	return host
+	return clientip.From(r.RemoteAddr, r.Header.Values("X-Forwarded-For"), s.cfg.Proxies())
 }
 
 // safeNext returns next when it is a path inside the staff area, else

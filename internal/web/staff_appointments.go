@@ -109,9 +109,8 @@ func staffAppointmentFrom(ctx context.Context) store.Appointment {
 }
 
 // erased reports whether the appointment's personal data was erased at
-// the end of the retention period: an appointment always has an e-mail
-// address until then.
-func erased(a store.Appointment) bool { return a.Email == "" }
+// the end of the retention period.
+func erased(a store.Appointment) bool { return a.Erased }
 
 // staffDay shows the day of an instant as "Gio 10/12/2026", in Rome.
 func staffDay(t time.Time) string {
@@ -150,8 +149,18 @@ func appointmentRow(a store.Appointment) templates.StaffAppointmentRow {
 		Href: staffAppointmentPath(a.OfficeID, a.ID), Code: a.Code,
 		Day: staffDay(a.Start), DayISO: hours.DateOf(a.Start).String(), Time: staffSpan(a),
 		Professional: a.Professional.Label(), Name: name, Phone: a.Phone, Reason: a.Reason,
-		StatusLabel: a.Status.Label(), Pending: a.Status == booking.StatusRequested, Needs: appointmentNeeds(a),
+		StatusLabel: statusLabel(a), Pending: a.Status == booking.StatusRequested, Needs: appointmentNeeds(a),
+		ByStaff: a.BookedByStaffID != 0,
 	}
+}
+
+// statusLabel is the appointment's status as the staff pages show it:
+// an active appointment the office asked to move says so.
+func statusLabel(a store.Appointment) string {
+	if a.MoveRequestedAt != nil && a.Status.Active() {
+		return a.Status.Label() + ", da spostare"
+	}
+	return a.Status.Label()
 }
 
 func appointmentRows(list []store.Appointment) []templates.StaffAppointmentRow {
@@ -271,6 +280,19 @@ func (s *Server) renderAppointments(w http.ResponseWriter, r *http.Request, q ur
 		return
 	}
 	v.TodayRows = appointmentRows(todays)
+	v.NewHref = newAppointmentPath(o.ID)
+	calls, err := s.store.CallsDue(ctx, o.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	v.Calls, v.CallsHref = len(calls), base+callsPath
+	displaced, err := s.store.DisplacedAppointments(ctx, o.ID, s.now())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	v.Displaced, v.DisplacedHref = len(displaced), base+displacedPath
 
 	status := http.StatusOK
 	if len(in.Errors) > 0 || len(ex.Errors) > 0 {

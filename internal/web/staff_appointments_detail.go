@@ -64,13 +64,17 @@ func (s *Server) staffAppointmentModel(o store.OfficeOverview, a store.Appointme
 	v := templates.StaffAppointmentView{
 		StaffOfficeHeader: appointmentsHeader(o, false),
 		Base:              staffAppointmentPath(o.ID, a.ID), ListHref: staffAppointmentsPath(o.ID),
-		Code: a.Code, StatusLabel: a.Status.Label(), Pending: a.Status == booking.StatusRequested,
+		Code: a.Code, StatusLabel: statusLabel(a), Pending: a.Status == booking.StatusRequested,
 		When: capitalize(booking.LongSpan(a.Start, a.End)), Professional: a.Professional.Label(), Mode: a.Mode.Label(),
 		Reason: a.Reason, Note: a.Note, Booked: staffTime(a.CreatedAt), CancelReason: a.CancelReason,
 		Erased: erased(a), FirstName: a.FirstName, LastName: a.LastName, Email: a.Email, Phone: a.Phone,
 		PhoneHref: telDigits(a.Phone), FiscalCode: a.FiscalCode, Channel: booking.ChannelLabel(a.Channel),
 		CanConfirm: act.confirm, CanPropose: act.propose, CanDecline: act.decline, CanCancel: act.cancel, CanClose: act.close,
 		NoActionWhy: act.none, Errors: map[string]string{},
+		ByStaff: a.BookedByStaffID != 0, MoveRequested: a.MoveRequestedAt != nil && a.Status.Active(), OfficeMessage: a.OfficeMessage,
+	}
+	if v.ByStaff {
+		v.PrintHref = v.Base + "/stampa"
 	}
 	switch a.Status {
 	case booking.StatusDeclined:
@@ -268,7 +272,16 @@ func (s *Server) changeStatus(w http.ResponseWriter, r *http.Request, act status
 	// No personal data in the log: the appointment's id and the change.
 	s.log.Info("appointment status changed by staff", "request_id", middleware.GetReqID(ctx), "appointment_id", a.ID,
 		"from", string(a.Status), "to", string(changed.Status))
-	s.flash(r, act.done(changed))
+	if changed.Status == booking.StatusCancelled {
+		s.metrics.Cancelled("staff")
+	}
+	msg := act.done(changed)
+	if store.Notifies(act.to) && changed.Email == "" {
+		// Booked by the staff without an address: nobody is e-mailed.
+		first, _, _ := strings.Cut(msg, " La persona riceve")
+		msg = first + " La persona non ha un indirizzo e-mail: avvisala per telefono" + phoneSuffix(changed.Phone) + "."
+	}
+	s.flash(r, msg)
 	http.Redirect(w, r, staffAppointmentPath(a.OfficeID, a.ID), http.StatusSeeOther)
 }
 

@@ -144,7 +144,10 @@ func (s *Server) staffAppointmentPropose(w http.ResponseWriter, r *http.Request)
 	}
 	s.log.Info("appointment moved by staff", "request_id", middleware.GetReqID(ctx), "appointment_id", a.ID,
 		"from", string(a.Status), "to", string(booking.StatusConfirmed))
-	s.flash(r, "Appuntamento "+moved.Code+" spostato a "+booking.LongSpan(sl.Start, sl.End)+
-		" e confermato. La persona riceve un'e-mail con il nuovo orario e un nuovo link personale.")
+	tell := " La persona riceve un'e-mail con il nuovo orario e un nuovo link personale."
+	if moved.Email == "" {
+		tell = " La persona non ha un indirizzo e-mail: avvisala per telefono" + phoneSuffix(moved.Phone) + "."
+	}
+	s.flash(r, "Appuntamento "+moved.Code+" spostato a "+booking.LongSpan(sl.Start, sl.End)+" e confermato."+tell)
 	http.Redirect(w, r, staffAppointmentPath(a.OfficeID, a.ID), http.StatusSeeOther)
 }

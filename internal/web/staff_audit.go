@@ -25,6 +25,8 @@ var auditActionLabels = map[string]string{
 	"logout":       "Uscita",
 	"totp_enable":  "Attivazione della verifica in due passaggi",
 	"totp_disable": "Disattivazione della verifica in due passaggi",
+	// Written by the portal itself (staff_login.go, store.BeginLoginAttempt).
+	"login_ceiling": "Troppi accessi falliti su un account da più client: accesso bloccato per 15 minuti",
 	// Offices (staff_office_*.go).
 	"office_hours":           "Modifica degli orari settimanali",
 	"closure_add":            "Aggiunta di una chiusura",
@@ -51,6 +53,12 @@ var auditActionLabels = map[string]string{
 	"appointment_no_show": "Appuntamento segnato come assente",
 	"appointment_propose": "Proposta di un altro orario per un appuntamento",
 	"appointment_export":  "Esportazione degli appuntamenti",
+	// Reports of a problem (staff_reports.go).
+	"report_update": "Aggiornamento di una segnalazione",
+	// Office operations (issue 12).
+	"appointment_book":         "Appuntamento preso dall'ufficio (telefono o sportello)",
+	"appointment_move_request": "Richiesta alla persona di spostare un appuntamento",
+	"appointment_called":       "Telefonata alla persona fatta",
 }
 
 // auditEntityLabels name the audited kinds of record.
@@ -63,6 +71,8 @@ var auditEntityLabels = map[string]string{
 	"faq_item": "Domanda frequente",
 	// staff_appointments*.go
 	"appointment": "Appuntamento",
+	// staff_reports.go
+	"report": "Segnalazione",
 }
 
 func auditLabel(labels map[string]string, key string) string {
@@ -139,6 +149,9 @@ func (s *Server) staffAudit(w http.ResponseWriter, r *http.Request) {
 				Entity: auditLabel(auditEntityLabels, e.Entity), Before: e.Before, After: e.After, User: "Riga di comando"}
 			if e.EntityID != 0 {
 				row.Entity += " n. " + strconv.FormatInt(e.EntityID, 10)
+			}
+			if e.Action == "login_ceiling" {
+				row.User = "Il portale (controllo degli accessi)"
 			}
 			if e.UserID != 0 {
 				row.User = e.UserName + " (" + e.UserEmail + ")"

@@ -8,7 +8,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/udc-umbria/portal/internal/auth"
+	"github.com/udc-umbria/portal/internal/booking"
 	"github.com/udc-umbria/portal/internal/browsertest"
+	"github.com/udc-umbria/portal/internal/report"
 	"github.com/udc-umbria/portal/internal/store"
 )
 
@@ -31,6 +33,19 @@ func TestBrowser_StaffPagesPassAxe(t *testing.T) {
 		t.Fatal(err)
 	}
 	setPw := "/area-riservata/imposta-password/" + token
+	// A report and a past week of figures, so that the reports and the
+	// statistics pages show their tables and charts.
+	rep, err := e.Store.CreateReport(ctx, store.NewReport{Category: report.CategoryClosed, Description: "Ufficio chiuso alle 10.",
+		OfficeID: a, Name: "Maria", Email: "maria@example.org", ReplyConsent: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lastWeek := time.Now().AddDate(0, 0, -7)
+	addPastAppointment(t, e.Store, a, lastWeek, 3, booking.StatusDone, "Maria")
+	addPastAppointment(t, e.Store, a, lastWeek.Add(time.Hour), 6, booking.StatusNoShow, "Luca")
+	if err := e.Store.AddRating(ctx, store.Rating{PagePath: "/uffici/udc-a", Stars: 2, Answer: "Ho avuto problemi tecnici"}); err != nil {
+		t.Fatal(err)
+	}
 
 	// Without a session.
 	b.CheckPages(t, e.Server.URL, []string{"/area-riservata/login", setPw})
@@ -90,7 +105,13 @@ func TestBrowser_StaffPagesPassAxe(t *testing.T) {
 		fmt.Sprintf("/area-riservata/utenti/%d", admin.ID),
 		"/area-riservata/registro",
 		"/area-riservata/sicurezza",
+		"/area-riservata/segnalazioni",
+		fmt.Sprintf("/area-riservata/segnalazioni/%d", rep.ID),
+		"/area-riservata/statistiche",
 	})
+	// A tab lives a minute: the checks above took their own tabs, the
+	// steps below get a fresh one.
+	tab = b.NewTab(t)
 	b.Run(t, tab,
 		browsertest.SetViewport(1280),
 		chromedp.Navigate(e.Server.URL+"/area-riservata/utenti/nuovo"),
@@ -105,6 +126,16 @@ func TestBrowser_StaffPagesPassAxe(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#error-summary")),
 	)
 	b.Axe(t, tab, "audit log with a bad date")
+	b.Run(t, tab,
+		chromedp.Navigate(e.Server.URL+"/area-riservata/statistiche?dal=ieri"),
+		chromedp.WaitVisible(chromedp.CSS("#error-summary")),
+	)
+	b.Axe(t, tab, "statistics with a bad date")
+	b.Run(t, tab,
+		chromedp.Navigate(e.Server.URL+"/area-riservata/segnalazioni?stato=aperta"),
+		chromedp.WaitVisible(chromedp.CSS("#error-summary")),
+	)
+	b.Axe(t, tab, "reports with a bad filter")
 	for _, width := range []int{360, 1280} {
 		rep, err := b.Inspect(b.NewTab(t), e.Server.URL+"/area-riservata/uffici/999999", width)
 		if err != nil {

@@ -372,7 +372,7 @@ func TestStaffSheets_OperatorDenied_EditorAndAdminSeeTheLink(t *testing.T) {
 func TestStaffSheets_PostWithoutToken_403NothingSaved(t *testing.T) {
 	e, _ := newSheetEnv(t, auth.RoleEditor)
 	_, body := e.get(seedSheetStaff)
-	for _, tok := range []string{"", "falso", e.csrf("/")} {
+	for _, tok := range []string{"", "falso", e.publicToken()} {
 		v := formValues(t, body, seedSheetStaff, url.Values{"csrf_token": {tok}, "titolo": {"Rubato"}, "azione": {"salva"}})
 		if resp, _ := e.post(seedSheetStaff, v); resp.StatusCode != http.StatusForbidden {
 			t.Errorf("token %q: %d", tok, resp.StatusCode)

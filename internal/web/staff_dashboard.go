@@ -51,6 +51,12 @@ func (s *Server) staffDashboard(w http.ResponseWriter, r *http.Request) {
 	for _, o := range offices {
 		d.Offices = append(d.Offices, templates.StaffOfficeLink{Name: o.Name, Href: staffOfficePath(o.ID)})
 	}
+	open, err := s.store.CountOpenReports(r.Context(), reportScope(u))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d.OpenReports = open
 	sp := s.staffPage(r, "Bacheca", "bacheca", staffHome)
 	sp.Breadcrumbs = nil
 	s.render(w, r, http.StatusOK, templates.StaffDashboardPage(sp, d))

@@ -207,7 +207,7 @@ func TestStaffFAQ_OperatorDenied_EditorAndAdminSeeTheLink(t *testing.T) {
 func TestStaffFAQ_PostWithoutToken_403NothingSaved(t *testing.T) {
 	e, it := newFAQEnv(t, auth.RoleEditor)
 	_, body := e.get(faqItemPath(it))
-	for _, tok := range []string{"", "falso", e.csrf("/")} {
+	for _, tok := range []string{"", "falso", e.publicToken()} {
 		v := formValues(t, body, faqItemPath(it), url.Values{"csrf_token": {tok}, "domanda": {"Rubata?"}})
 		if resp, _ := e.post(faqItemPath(it), v); resp.StatusCode != http.StatusForbidden {
 			t.Errorf("token %q: %d", tok, resp.StatusCode)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -17,6 +18,14 @@ const (
 	msgBadCredentials = "E-mail o password non corretti."
 	msgThrottled      = "Troppi tentativi. Riprova tra 15 minuti."
 	msgBadCode        = "Il codice non è corretto o è scaduto. Inserisci il codice che l'app mostra ora."
+	// msgBusy answers a password check that found no free slot in time.
+	msgBusy = "Troppe richieste in questo momento: riprova tra poco."
+)
+
+// Retry-After of the two kinds of 429, in seconds.
+const (
+	retryAfterThrottled = "900"
+	retryAfterBusy      = "5"
 )
 
 // staffLoginForm shows the login form; a logged-in person goes straight to
@@ -41,9 +50,11 @@ func (s *Server) staffLoginForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, templates.StaffLoginPage(s.publicStaffPage(w, r, "Accedi"), f))
 }
 
-// staffLogin checks e-mail and password. Every attempt is throttled per
-// address typed and per client, in the database; an unknown address costs
-// the same argon2id comparison as a known one.
+// staffLogin checks e-mail and password. Every attempt is recorded before
+// the check, atomically with the limits per address typed and client, per
+// client and per address (auth's throttling rules, in the database); the
+// argon2id comparison runs inside the password gate, and an unknown
+// address costs the same comparison as a known one.
 func (s *Server) staffLogin(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	now := s.now()
@@ -69,14 +80,13 @@ func (s *Server) staffLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ip := s.clientIP(r)
-	blocked, err := s.loginThrottled(r, email, ip)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
+	refuse := func(status int, problem string) {
+		s.metrics.LoginFailed()
+		f.Problem = problem
+		s.render(w, r, status, templates.StaffLoginPage(s.publicStaffPage(w, r, "Accedi"), f))
 	}
-	if blocked {
-		f.Problem = msgThrottled
-		s.render(w, r, http.StatusTooManyRequests, templates.StaffLoginPage(s.publicStaffPage(w, r, "Accedi"), f))
+	attempt, ok := s.beginAttempt(w, r, email, ip, refuse)
+	if !ok {
 		return
 	}
 	u, err := s.store.StaffByEmail(ctx, email)
@@ -84,15 +94,15 @@ func (s *Server) staffLogin(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	// VerifyPassword spends an argon2id comparison even without a hash.
-	ok := auth.VerifyPassword(password, u.PasswordHash) && u.ID != 0 && u.Active
+	// An unknown address costs the same argon2id comparison as a known
+	// one, inside the same bound.
+	match, ok := s.checkPassword(w, r, attempt, password, u.PasswordHash, refuse)
 	if !ok {
-		if err := s.store.RecordLoginAttempt(ctx, email, ip, false, now); err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		f.Problem = msgBadCredentials
-		s.render(w, r, http.StatusUnprocessableEntity, templates.StaffLoginPage(s.publicStaffPage(w, r, "Accedi"), f))
+		return
+	}
+	if !match || u.ID == 0 || !u.Active {
+		// The attempt stays recorded as a failure.
+		refuse(http.StatusUnprocessableEntity, msgBadCredentials)
 		return
 	}
 	// A new token at every privilege change defeats session fixation.
@@ -101,6 +111,12 @@ func (s *Server) staffLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if u.TOTPEnabled {
+		// The password alone neither fails nor succeeds: the code is the
+		// attempt that counts, so a right password never buys more codes.
+		if err := s.store.ForgetLoginAttempt(ctx, attempt); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
 		s.sessions.Put(ctx, sessPendingUser, u.ID)
 		s.sessions.Put(ctx, sessPendingVersion, u.SessionVersion)
 		s.sessions.Put(ctx, sessPendingAt, now.Unix())
@@ -108,21 +124,54 @@ func (s *Server) staffLogin(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, staffBase+"/login/codice", http.StatusSeeOther)
 		return
 	}
-	s.completeLogin(w, r, u, ip, next)
+	s.completeLogin(w, r, u, attempt, next)
 }
 
-// loginThrottled reports whether attempts for email from ip are blocked.
-func (s *Server) loginThrottled(r *http.Request, email, ip string) (bool, error) {
-	byEmail, byIP, err := s.store.LoginFailures(r.Context(), email, ip, s.now().Add(-auth.ThrottleWindow))
+// beginAttempt records an attempt to check a credential of the account
+// address email from the client ip, before the check and atomically with
+// the limits (store.BeginLoginAttempt). When the attempt is refused it
+// answers 429 through refuse and reports false.
+func (s *Server) beginAttempt(w http.ResponseWriter, r *http.Request, email, ip string, refuse func(status int, problem string)) (int64, bool) {
+	id, verdict, err := s.store.BeginLoginAttempt(r.Context(), email, ip, s.now())
 	if err != nil {
-		return false, err
+		s.serverError(w, r, err)
+		return 0, false
 	}
-	return auth.Throttled(byEmail, byIP), nil
+	if verdict != auth.Allowed {
+		w.Header().Set("Retry-After", retryAfterThrottled)
+		refuse(http.StatusTooManyRequests, msgThrottled)
+		return 0, false
+	}
+	return id, true
+}
+
+// checkPassword compares password with hash inside the password gate.
+// When no check could run (the gate was full, the client went away) it
+// forgets the attempt, answers (429 "riprova tra poco" through refuse)
+// and reports false; otherwise it reports whether the password matched.
+func (s *Server) checkPassword(w http.ResponseWriter, r *http.Request, attempt int64, password, hash string,
+	refuse func(status int, problem string)) (match, ok bool) {
+	match, err := s.passwords.Verify(r.Context(), password, hash)
+	if err == nil {
+		return match, true
+	}
+	// Nothing was judged: the attempt must not count against the person.
+	if ferr := s.store.ForgetLoginAttempt(context.WithoutCancel(r.Context()), attempt); ferr != nil {
+		s.serverError(w, r, ferr)
+		return false, false
+	}
+	if errors.Is(err, auth.ErrBusy) {
+		w.Header().Set("Retry-After", retryAfterBusy)
+		refuse(http.StatusTooManyRequests, msgBusy)
+		return false, false
+	}
+	s.serverError(w, r, err)
+	return false, false
 }
 
 // completeLogin starts the authenticated session: new token, the account
 // and its session version, a fresh CSRF token for the staff forms.
-func (s *Server) completeLogin(w http.ResponseWriter, r *http.Request, u store.StaffUser, ip, next string) {
+func (s *Server) completeLogin(w http.ResponseWriter, r *http.Request, u store.StaffUser, attempt int64, next string) {
 	ctx := r.Context()
 	now := s.now()
 	if err := s.sessions.RenewToken(ctx); err != nil {
@@ -135,7 +184,7 @@ func (s *Server) completeLogin(w http.ResponseWriter, r *http.Request, u store.S
 	s.sessions.Put(ctx, sessUserID, u.ID)
 	s.sessions.Put(ctx, sessVersion, u.SessionVersion)
 	s.sessions.Put(ctx, sessCSRF, randomToken())
-	if err := s.store.RecordLoginAttempt(ctx, u.Email, ip, true, now); err != nil {
+	if err := s.store.LoginAttemptSucceeded(ctx, attempt); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -185,9 +234,10 @@ func (s *Server) staffCodeForm(w http.ResponseWriter, r *http.Request) {
 		templates.StaffCodeForm{Errors: map[string]string{}}))
 }
 
-// staffCode checks the second-factor code. Wrong codes count as failed
-// logins of the account, so the code cannot be guessed faster than a
-// password; a code already used (here or on another instance) is refused.
+// staffCode checks the second-factor code. Each code is an attempt of the
+// account recorded before the check, like a password: wrong codes count as
+// failed logins, so the code cannot be guessed faster than a password; a
+// code already used (here or on another instance) is refused.
 func (s *Server) staffCode(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	u, ok, err := s.pendingUser(r)
@@ -211,16 +261,13 @@ func (s *Server) staffCode(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, templates.StaffCodePage(page, f))
 		return
 	}
-	ip := s.clientIP(r)
-	blocked, err := s.loginThrottled(r, u.Email, ip)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	if blocked {
+	attempt, ok := s.beginAttempt(w, r, auth.NormalizeEmail(u.Email), s.clientIP(r), func(status int, problem string) {
+		s.metrics.LoginFailed()
 		s.sessions.Remove(ctx, sessPendingUser)
-		lf := templates.StaffLoginForm{Email: u.Email, Problem: msgThrottled, Errors: map[string]string{}}
-		s.render(w, r, http.StatusTooManyRequests, templates.StaffLoginPage(s.publicStaffPage(w, r, "Accedi"), lf))
+		lf := templates.StaffLoginForm{Email: u.Email, Problem: problem, Errors: map[string]string{}}
+		s.render(w, r, status, templates.StaffLoginPage(s.publicStaffPage(w, r, "Accedi"), lf))
+	})
+	if !ok {
 		return
 	}
 	step, valid := auth.VerifyTOTP(u.TOTPSecret, code, s.now(), u.TOTPLastStep)
@@ -231,15 +278,13 @@ func (s *Server) staffCode(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !valid {
-		if err := s.store.RecordLoginAttempt(ctx, u.Email, ip, false, s.now()); err != nil {
-			s.serverError(w, r, err)
-			return
-		}
+		s.metrics.LoginFailed()
+		// The attempt stays recorded as a failure.
 		f.Errors["code"] = msgBadCode
 		s.render(w, r, http.StatusUnprocessableEntity, templates.StaffCodePage(page, f))
 		return
 	}
-	s.completeLogin(w, r, u, ip, safeNext(s.sessions.GetString(ctx, sessNext)))
+	s.completeLogin(w, r, u, attempt, safeNext(s.sessions.GetString(ctx, sessNext)))
 }
 
 // staffLogout ends the session everywhere (it lives in the database) and

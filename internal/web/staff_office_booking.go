@@ -208,10 +208,11 @@ func (s *Server) staffOfficeBookingForm(w http.ResponseWriter, r *http.Request) 
 
 // staffOfficeBookingSave saves the settings of one professional. Windows
 // outside the opening hours are allowed — the office may be about to
-// change its hours — but the page warns about them.
+// change its hours — but the page warns about them. Windows that leave
+// booked appointments out first show them and ask what to do (see
+// staff_office_displaced.go); the confirmation posts here again.
 func (s *Server) staffOfficeBookingSave(w http.ResponseWriter, r *http.Request) {
 	o := staffOfficeFrom(r.Context())
-	me, _ := staffFrom(r.Context())
 	p, ok := professionalParam(r)
 	if !ok {
 		s.staffNotFound(w, r)
@@ -221,8 +222,15 @@ func (s *Server) staffOfficeBookingSave(w http.ResponseWriter, r *http.Request) 
 	in.Validate()
 	var problem string
 	if in.valid() {
-		err := s.store.UpdateBookingSettings(r.Context(), me.ID, store.BookingSettings{OfficeID: o.ID, Professional: p,
-			Enabled: in.Enabled, Settings: in.Settings, MaxActivePerEmail: in.MaxActivePerEmail})
+		dec := parseDecision(r)
+		base := bookingSettingsPath(o.ID, p)
+		out, err := s.store.SetBookingSettings(r.Context(), s.timetableChange(r, o.ID, dec), store.BookingSettings{OfficeID: o.ID,
+			Professional: p, Enabled: in.Enabled, Settings: in.Settings, MaxActivePerEmail: in.MaxActivePerEmail})
+		if s.displacedFailed(w, r, err, dec, displacedChange{title: "Fasce prenotabili con appuntamenti prenotati",
+			change: "Nuove fasce prenotabili con " + p.WithArticle() + ": " + weeklySummary(in.Settings.Windows, false) + ".",
+			action: base, back: base, hidden: hiddenCopy(r), submit: "Salva le impostazioni"}) {
+			return
+		}
 		msg, isRule := constraintMessage(err)
 		switch {
 		case isRule:
@@ -231,8 +239,7 @@ func (s *Server) staffOfficeBookingSave(w http.ResponseWriter, r *http.Request) 
 			s.serverError(w, r, err)
 			return
 		default:
-			s.flash(r, "Impostazioni delle prenotazioni con "+p.WithArticle()+" salvate.")
-			http.Redirect(w, r, bookingSettingsPath(o.ID, p), http.StatusSeeOther)
+			s.displacedSaved(w, r, o, base, "Impostazioni delle prenotazioni con "+p.WithArticle()+" salvate.", out)
 			return
 		}
 	}

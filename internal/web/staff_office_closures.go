@@ -95,17 +95,25 @@ func (s *Server) renderClosures(w http.ResponseWriter, r *http.Request, status i
 	s.render(w, r, status, templates.StaffClosuresPage(s.staffOfficePage(r, o, "Chiusure"), v))
 }
 
-// staffOfficeClosureCreate adds a closure to the office.
+// staffOfficeClosureCreate adds a closure to the office. A closure over
+// booked appointments first shows them and asks what to do (see
+// staff_office_displaced.go); the confirmation posts here again.
 func (s *Server) staffOfficeClosureCreate(w http.ResponseWriter, r *http.Request) {
 	o := staffOfficeFrom(r.Context())
-	me, _ := staffFrom(r.Context())
 	in := parseClosureInput(r)
 	in.Validate(hours.DateOf(s.now()))
 	if len(in.Errors) > 0 {
 		s.renderClosures(w, r, http.StatusUnprocessableEntity, in, "")
 		return
 	}
-	_, err := s.store.CreateOfficeClosure(r.Context(), me.ID, o.ID, in.Closure)
+	dec := parseDecision(r)
+	_, out, err := s.store.CloseOffice(r.Context(), s.timetableChange(r, o.ID, dec), in.Closure)
+	base := staffOfficePath(o.ID) + officeClosuresPath
+	if s.displacedFailed(w, r, err, dec, displacedChange{title: "Chiusura con appuntamenti prenotati",
+		change: "Nuova chiusura: " + closureSentence(in.Closure) + reasonSuffix(in.Closure.Reason) + ".",
+		action: base, back: base, hidden: hiddenCopy(r), submit: "Salva la chiusura"}) {
+		return
+	}
 	if msg, ok := constraintMessage(err); ok {
 		s.renderClosures(w, r, http.StatusUnprocessableEntity, in, msg)
 		return
@@ -114,7 +122,15 @@ func (s *Server) staffOfficeClosureCreate(w http.ResponseWriter, r *http.Request
 		s.serverError(w, r, err)
 		return
 	}
-	s.officeSaved(w, r, o, officeClosuresPath, "Chiusura aggiunta: "+closureSentence(in.Closure)+".")
+	s.displacedSaved(w, r, o, base, "Chiusura aggiunta: "+closureSentence(in.Closure)+".", out)
+}
+
+// reasonSuffix is " (reason)", or "" without a reason.
+func reasonSuffix(reason string) string {
+	if reason == "" {
+		return ""
+	}
+	return " (" + reason + ")"
 }
 
 // staffOfficeClosureDelete deletes a closure of the office; a closure of

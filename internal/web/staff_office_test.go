@@ -32,7 +32,7 @@ func waitForListeners(t testing.TB, st *store.Store, n int) {
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		var got int
 		_ = st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity
-			WHERE datname = current_database() AND query = 'LISTEN `+store.OfficeChangedChannel+`'`).Scan(&got)
+			WHERE datname = current_database() AND query = $1`, store.ListenQuery).Scan(&got)
 		if got >= n {
 			// Let each listener drop the cache it found when it connected.
 			time.Sleep(100 * time.Millisecond)
@@ -604,7 +604,7 @@ func TestStaffOffice_PostWithoutSessionToken_403AndNothingStored(t *testing.T) {
 	}
 	_, pw := addStaff(t, e.Store, "op@example.org", auth.RoleOperator, id)
 	e.mustLogin("op@example.org", pw)
-	public := e.fresh().csrf("/")
+	public := e.fresh().csrf("/area-riservata/login")
 	forms := map[string]url.Values{
 		"/orari":    hoursRows("", []string{"2", "09:00", "10:00", "accoglienza"}),
 		"/chiusure": {"dal": {"2099-02-01"}},

@@ -76,7 +76,13 @@ func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, templates.SetPasswordPage(s.publicStaffPage(w, r, "Scegli la password"), f))
 		return
 	}
-	hash, err := auth.HashPassword(password)
+	hash, err := s.passwords.Hash(r.Context(), password)
+	if errors.Is(err, auth.ErrBusy) {
+		f.Errors["password"] = msgBusy
+		w.Header().Set("Retry-After", retryAfterBusy)
+		s.render(w, r, http.StatusTooManyRequests, templates.SetPasswordPage(s.publicStaffPage(w, r, "Scegli la password"), f))
+		return
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return

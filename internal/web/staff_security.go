@@ -85,10 +85,14 @@ func (s *Server) totpEnable(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, staffBase, http.StatusSeeOther)
 }
 
-// totpDisable turns the second factor off, after a current code; not
-// allowed where it is mandatory.
+// totpDisable turns the second factor off, after the password and a
+// current code; not allowed where it is mandatory. Like a login, each
+// try is an attempt of the account recorded before the check (wrong
+// passwords and codes count together with failed logins), so a stolen
+// session cannot guess its way to turning the second factor off.
 func (s *Server) totpDisable(w http.ResponseWriter, r *http.Request) {
-	u, _ := staffFrom(r.Context())
+	ctx := r.Context()
+	u, _ := staffFrom(ctx)
 	if !u.TOTPEnabled {
 		http.Redirect(w, r, staffBase+"/sicurezza", http.StatusSeeOther)
 		return
@@ -98,33 +102,69 @@ func (s *Server) totpDisable(w http.ResponseWriter, r *http.Request) {
 			"Per gli amministratori la verifica in due passaggi è obbligatoria e non si può disattivare.")
 		return
 	}
+	password := r.PostFormValue("password")
 	code := strings.TrimSpace(r.PostFormValue("code"))
-	step, ok := auth.VerifyTOTP(u.TOTPSecret, code, s.now(), u.TOTPLastStep)
-	if ok {
-		var err error
-		if ok, err = s.store.UseTOTPStep(r.Context(), u.ID, step); err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-	}
-	if !ok {
+	show := func(status int, errs map[string]string, problem string) {
 		v, err := s.securityView(r)
 		if err != nil {
 			s.serverError(w, r, err)
 			return
 		}
-		v.Errors["code"] = codeError(code)
+		v.Errors, v.Problems = errs, problem
 		sp := s.staffPage(r, "Sicurezza dell'account", "sicurezza", staffHome, templates.Crumb{Label: "Sicurezza dell'account"})
-		s.render(w, r, http.StatusUnprocessableEntity, templates.StaffSecurityPage(sp, v))
+		s.render(w, r, status, templates.StaffSecurityPage(sp, v))
+	}
+	errs := map[string]string{}
+	if password == "" {
+		errs["password"] = "Inserisci la tua password."
+	} else if len(password) > 4*auth.MaxPasswordLength {
+		errs["password"] = "La password è troppo lunga."
+	}
+	if code == "" || !auth.ValidTOTPCodeFormat(code) {
+		errs["code"] = codeError(code)
+	}
+	if len(errs) > 0 {
+		show(http.StatusUnprocessableEntity, errs, "")
 		return
 	}
-	if err := s.store.DisableTOTP(r.Context(), u.ID); err != nil {
+	refuse := func(status int, problem string) { show(status, map[string]string{}, problem) }
+	attempt, ok := s.beginAttempt(w, r, auth.NormalizeEmail(u.Email), s.clientIP(r), refuse)
+	if !ok {
+		return
+	}
+	match, ok := s.checkPassword(w, r, attempt, password, u.PasswordHash, refuse)
+	if !ok {
+		return
+	}
+	step, valid := auth.VerifyTOTP(u.TOTPSecret, code, s.now(), u.TOTPLastStep)
+	if match && valid {
+		var err error
+		if valid, err = s.store.UseTOTPStep(ctx, u.ID, step); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	if !match || !valid {
+		// The attempt stays recorded as a failure. One message for both:
+		// it does not tell which of the two was wrong.
+		show(http.StatusUnprocessableEntity, map[string]string{}, msgBadPasswordOrCode)
+		return
+	}
+	if err := s.store.LoginAttemptSucceeded(ctx, attempt); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if err := s.store.DisableTOTP(ctx, u.ID); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	s.flash(r, "Verifica in due passaggi disattivata.")
 	http.Redirect(w, r, staffBase+"/sicurezza", http.StatusSeeOther)
 }
+
+// msgBadPasswordOrCode answers a wrong password or code when turning the
+// second factor off.
+const msgBadPasswordOrCode = "La password o il codice non sono corretti. Inserisci la tua password e il codice che l'app mostra ora."
 
 func codeError(code string) string {
 	switch {

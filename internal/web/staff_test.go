@@ -240,7 +240,7 @@ func TestStaffLogin_SixthAttemptAfterWindow_Allowed(t *testing.T) {
 }
 
 func TestStaffLogin_PerIPLimit_TwentyFailuresBlockTheAddress(t *testing.T) {
-	e := newTestEnv(t, withConfig(func(c *config.Config) { c.TrustProxy = true }))
+	e := newTestEnv(t, behindProxy())
 	_, pw := addStaff(t, e.Store, "vero@example.org", auth.RoleEditor)
 	loginFrom := func(ip, email, password string) int {
 		tok := e.csrf("/area-riservata/login")
@@ -248,7 +248,7 @@ func TestStaffLogin_PerIPLimit_TwentyFailuresBlockTheAddress(t *testing.T) {
 			strings.NewReader(url.Values{"email": {email}, "password": {password}, "csrf_token": {tok}}.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Sec-Fetch-Site", "same-origin")
-		req.Header.Set("X-Forwarded-For", ip+", 10.0.0.1")
+		req.Header.Set("X-Forwarded-For", "10.0.0.1, "+ip) // the left-most hop is the client's own word
 		resp, err := e.Client.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -276,7 +276,7 @@ func TestStaffCSRF_PostWithoutSessionToken_403(t *testing.T) {
 	_, pw := addStaff(t, e.Store, "a@example.org", auth.RoleAdmin)
 	e.mustLogin("a@example.org", pw)
 	// The public double-submit token is not the staff token.
-	public := e.csrf("/")
+	public := e.publicToken()
 	for _, form := range []url.Values{{}, {"csrf_token": {"falso"}}, {"csrf_token": {public}}} {
 		resp, body := e.post("/area-riservata/esci", form)
 		if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "Richiesta non valida") {

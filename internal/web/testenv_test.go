@@ -50,6 +50,9 @@ type envSetup struct {
 	// imported by.
 	sheetAuthor string
 	clock       *testClock
+	// outbox receives the e-mail events of the server's store (nil: no
+	// e-mail is queued).
+	outbox store.Outbox
 	// web holds the server's options; Store and Now are filled in after
 	// the options, then the withOptions functions run.
 	web web.Options
@@ -87,11 +90,19 @@ func withConfig(f func(*config.Config)) envOption {
 	return func(s *envSetup) { f(&s.web.Config) }
 }
 
+// withOutbox hands the e-mail events of the portal's store to o.
+func withOutbox(o store.Outbox) envOption {
+	return func(s *envSetup) { s.outbox = o }
+}
+
 // withOptions changes any other option of the server. f runs last, when
 // Store (with its keys) and Now are set.
 func withOptions(f func(*web.Options)) envOption {
 	return func(s *envSetup) { s.late = append(s.late, f) }
 }
+
+// testBaseURL is the BASE_URL of every test portal.
+const testBaseURL = "http://127.0.0.1"
 
 // newTestEnv starts a portal, as in production: its background work runs
 // (it listens for office changes) and it serves over real HTTP. Without
@@ -106,7 +117,7 @@ func newTestEnv(t testing.TB, opts ...envOption) *testEnv {
 		t.Fatal(err)
 	}
 	setup := envSetup{sheetAuthor: "test", web: web.Options{
-		Config: config.Config{DatabaseURL: "unused", Addr: "127.0.0.1:0", BaseURL: "http://127.0.0.1", OwnerName: "Regione Umbria",
+		Config: config.Config{DatabaseURL: "unused", Addr: "127.0.0.1:0", BaseURL: testBaseURL, OwnerName: "Regione Umbria",
 			OwnerURL: "https://www.regione.umbria.it/", PortalName: "Uffici della Cittadinanza", LogFormat: "text",
 			SecretKeys: testKeys},
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -123,6 +134,9 @@ func newTestEnv(t testing.TB, opts ...envOption) *testEnv {
 		}
 	}
 	st = st.WithKeys(setup.web.Config.SecretKeys)
+	if setup.outbox != nil {
+		st = st.WithOutbox(setup.outbox)
+	}
 	setup.web.Store = st
 	if setup.clock != nil {
 		setup.web.Now = setup.clock.Now
@@ -230,6 +244,22 @@ func (e *testEnv) post(path string, form url.Values) (*http.Response, string) {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp, string(b)
+}
+
+// publicToken gives the browser a valid public form token — the
+// double-submit cookie and its token, as the booking wizard's forms
+// carry — even when it is logged in (the login page, which has one, then
+// redirects), and returns the token.
+func (e *testEnv) publicToken() string {
+	e.t.Helper()
+	other := e.fresh()
+	tok := other.csrf("/area-riservata/login")
+	u, err := url.Parse(e.Server.URL)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.Client.Jar.SetCookies(u, other.Client.Jar.Cookies(u))
+	return tok
 }
 
 var csrfRE = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)

@@ -1,14 +1,16 @@
 // portal.js: progressive enhancement only. Every page works without it.
-// Loaded with `defer` from the same origin (the CSP forbids inline scripts),
-// BEFORE bootstrap-italia.bundle.min.js: deferred scripts run in document
-// order, and the flag below must be set when the bundle runs.
+// Loaded with `defer` from the same origin (the CSP forbids inline scripts).
 (function () {
   'use strict';
 
-  // The video.js copy inside the Bootstrap Italia bundle injects a <style>
-  // element at load unless told not to; the CSP would block it and report a
-  // violation. The site has no video players, so its defaults are not needed.
-  window.VIDEOJS_NO_DYNAMIC_STYLE = true;
+  // Error summary (templates/form.templ): screen reader and keyboard users
+  // start from the list of problems. Its autofocus attribute moves the
+  // focus without JavaScript; this covers browsers that honour autofocus
+  // only on form controls.
+  var summary = document.querySelector('[data-error-summary]');
+  if (summary && document.activeElement !== summary) {
+    summary.focus();
+  }
 
   // Page rating (templates/components.templ). Without JavaScript the stars
   // are sent alone and the follow-up question comes on the next page. With
