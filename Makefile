@@ -19,13 +19,18 @@ build:
 	$(GO) build -trimpath -o $(BIN) ./cmd/portal
 
 ## run: start the portal with demo data (private PostgreSQL when DATABASE_URL is unset;
-##      without SMTP_URL, mail goes to cmd/devmail, which writes .tmp/mail/*.eml)
+##      without SMTP_URL, mail goes to cmd/devmail, which writes .tmp/mail/*.eml;
+##      without SECRET_KEY, a development key made once in .tmp/secret-key)
 run: build
 	@set -euo pipefail; \
 	if [ -z "$${DATABASE_URL:-}" ]; then \
 	  export DATABASE_URL=$$($(GO) run ./cmd/devdb up udc_dev); \
 	fi; \
 	export ADDR="$${ADDR:-$(ADDR)}"; \
+	if [ -z "$${SECRET_KEY:-}$${SECRET_KEY_FILE:-}" ]; then \
+	  if [ ! -s .tmp/secret-key ]; then mkdir -p .tmp; (umask 077; ./$(BIN) genkey > .tmp/secret-key); \
+	    echo "generated the development SECRET_KEY in .tmp/secret-key (git-ignored)"; fi; \
+	  export SECRET_KEY_FILE="$(CURDIR)/.tmp/secret-key"; fi; \
 	if [ -z "$${SMTP_URL:-}" ]; then export DEV_MAIL_DIR="$${DEV_MAIL_DIR:-$(CURDIR)/.tmp/mail}"; mkdir -p "$$DEV_MAIL_DIR"; \
 	  $(GO) build -trimpath -o $(DEVMAIL) ./cmd/devmail; \
 	  echo "E-mail is not delivered in development: every message is written to $$DEV_MAIL_DIR (*.eml)"; fi; \

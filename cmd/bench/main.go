@@ -41,6 +41,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/udc-umbria/portal/internal/loadgen"
+	"github.com/udc-umbria/portal/internal/seal"
 )
 
 func main() {
@@ -146,7 +147,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		// X-Forwarded-For from loopback, the trusted proxy (the client is
 		// the right-most address not in TRUSTED_PROXIES).
 		"TRUSTED_PROXIES=127.0.0.1/32",
-		"PPROF_ADDR=" + pprofAddr}
+		"PPROF_ADDR=" + pprofAddr, "SECRET_KEY=" + seal.NewKey()}
 	progress("seeding the demo data in database %s", o.dbName)
 	// --year: a year of past appointments and ratings, so that the
 	// statistics page is measured on the data of a year of 25 offices.

@@ -7,6 +7,7 @@
 //	portal seed-demo [--year]   load the demo data (idempotent); --year adds a
 //	                            year of past appointments and page ratings
 //	portal user add|reset …     create a staff account or reset its access
+//	portal genkey               print a new SECRET_KEY
 //
 // Configuration comes only from environment variables (see README.md).
 package main
@@ -33,6 +34,7 @@ import (
 	"github.com/udc-umbria/portal/internal/mail"
 	"github.com/udc-umbria/portal/internal/notify"
 	"github.com/udc-umbria/portal/internal/scheda"
+	"github.com/udc-umbria/portal/internal/seal"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/internal/web"
 	"github.com/udc-umbria/portal/migrations"
@@ -53,13 +55,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
 	}
-	if cmd == "help" || cmd == "-h" || cmd == "--help" {
-		_, err := fmt.Fprintln(stdout, "usage: portal [serve | migrate | import-scheda FILE | import-uffici FILE | seed-demo [--year] | user add|reset …]")
+	switch cmd {
+	case "help", "-h", "--help":
+		_, err := fmt.Fprintln(stdout, "usage: portal [serve | migrate | import-scheda FILE | import-uffici FILE | seed-demo [--year] | user add|reset … | genkey]")
+		return err
+	case "genkey":
+		// Needs no configuration: it is how the first key is made.
+		_, err := fmt.Fprintln(stdout, seal.NewKey())
 		return err
 	}
 	cfg, err := config.FromEnv()
 	if err != nil {
 		return err
+	}
+	if cmd == "serve" {
+		// Before anything else: a portal without its key must not start.
+		if err := cfg.RequireSecretKeys(); err != nil {
+			return err
+		}
 	}
 	logger := newLogger(cfg, stderr)
 	for _, w := range cfg.Warnings {
@@ -71,6 +84,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer pool.Close()
 	st := store.New(pool)
+	if cfg.SecretKeys != nil {
+		st = st.WithKeys(cfg.SecretKeys)
+	}
 	if err := prepare(ctx, st, pool, logger); err != nil {
 		return err
 	}
@@ -259,14 +275,25 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, logger *slog
 	// queue that writes the message (notify) and inserts its send_email
 	// job in that transaction. The working queue delivers the jobs and
 	// runs the periodic tasks, which use the same store.
+	//
+	// Secrets in the database are sealed with SECRET_KEY: the personal
+	// links of queued e-mails (in their delivery records, which also make
+	// each e-mail go out once) and the TOTP secrets, sealed again here
+	// when stored in clear or under an older key.
+	if n, err := st.SealStaffSecrets(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		logger.Info("sealed TOTP secrets with the first SECRET_KEY", "count", n)
+	}
 	notifier := notify.New(cfg.BaseURL)
-	outbox, err := jobs.New(st.Pool(), jobs.Options{InsertOnly: true, Notifier: notifier})
+	outbox, err := jobs.New(st.Pool(), jobs.Options{InsertOnly: true, Notifier: notifier, Deliveries: st, Keys: cfg.SecretKeys})
 	if err != nil {
 		return err
 	}
 	st = st.WithOutbox(outbox)
 	queue, err := jobs.New(st.Pool(), jobs.Options{
 		Sender: sender, RetentionMonths: cfg.RetentionMonths, Logger: logger, Tasks: jobTasks(st),
+		Notifier: notifier, Deliveries: st, Keys: cfg.SecretKeys,
 	})
 	if err != nil {
 		return err

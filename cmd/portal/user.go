@@ -82,6 +82,9 @@ func userCommand(ctx context.Context, cfg config.Config, st *store.Store, args [
 		if errors.Is(err, store.ErrNotFound) {
 			return fmt.Errorf("no account with e-mail %s", addr)
 		}
+		if errors.Is(err, store.ErrNoKeys) {
+			return fmt.Errorf("%w: run it with the portal's SECRET_KEY (or SECRET_KEY_FILE)", err)
+		}
 		if err != nil {
 			return err
 		}

@@ -603,3 +603,24 @@ func TestMaxActive(t *testing.T) {
 		t.Errorf("MaxActiveMessage(1) = %q", got)
 	}
 }
+
+func TestHoldUntil_RenewalsStopAtTheSpan(t *testing.T) {
+	t0 := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		first, now time.Time
+		until      time.Time
+		ok         bool
+	}{
+		{time.Time{}, t0, t0.Add(HoldDuration), true},
+		{t0, t0, t0.Add(HoldDuration), true},
+		{t0, t0.Add(14 * time.Minute), t0.Add(29 * time.Minute), true},
+		{t0, t0.Add(20 * time.Minute), t0.Add(HoldMaxSpan), true},
+		{t0, t0.Add(HoldMaxSpan), t0.Add(HoldMaxSpan), false},
+		{t0, t0.Add(3 * time.Hour), t0.Add(HoldMaxSpan), false},
+	} {
+		until, ok := HoldUntil(tc.first, tc.now)
+		if !until.Equal(tc.until) || ok != tc.ok {
+			t.Errorf("HoldUntil(%v, %v) = %v, %v; want %v, %v", tc.first, tc.now, until, ok, tc.until, tc.ok)
+		}
+	}
+}

@@ -31,3 +31,39 @@ func HoldRemaining(expiry, now time.Time) string {
 	}
 	return "Il posto è riservato per te fino " + untilClock(c) + " (ancora " + left + ")."
 }
+
+// Limits on the seats one client holds (issue 9). A browser works on one
+// draft at a time (the draft cookie is shared by its tabs), so a person
+// needs one held seat; the limits leave room for a draft started afresh
+// (cookie lost, private window) while the old hold runs out, and for two
+// or three people booking from one connection (a family, an office PC).
+// A script that opens a new draft per seat holds no more than this: the
+// rest of the calendar stays free for everybody else.
+const (
+	// MaxHoldsPerBrowser is how many seats one browser (its CSRF cookie)
+	// may hold at once, across every office.
+	MaxHoldsPerBrowser = 2
+	// MaxHoldsPerAddress is how many seats one client address may hold at
+	// once, across every office and browser.
+	MaxHoldsPerAddress = 3
+	// HoldMaxSpan bounds a draft's holds, renewals included: they end at
+	// most this long after the draft first held a seat. Choosing the same
+	// time again every 15 minutes cannot keep it from others forever; the
+	// citizen can still send the booking afterwards, if the seat is free.
+	HoldMaxSpan = 2 * HoldDuration
+)
+
+// HoldUntil returns when a hold taken (or renewed) at now ends for a
+// draft that first held a seat at first (zero: this is its first hold):
+// HoldDuration after now, but not past HoldMaxSpan after first. ok is
+// false when the draft's span is used up and no hold can be taken.
+func HoldUntil(first, now time.Time) (until time.Time, ok bool) {
+	until = HoldExpiry(now)
+	if first.IsZero() {
+		return until, true
+	}
+	if end := first.Add(HoldMaxSpan); end.Before(until) {
+		until = end
+	}
+	return until, now.Before(until)
+}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/udc-umbria/portal/internal/clientip"
+	"github.com/udc-umbria/portal/internal/seal"
 )
 
 // Config is the whole runtime configuration.
@@ -79,6 +80,12 @@ type Config struct {
 	// administrators (REQUIRE_ADMIN_TOTP=1): an administrator without it is
 	// sent to the enrolment page and can do nothing else until enrolled.
 	RequireAdminTOTP bool
+	// SecretKeys seal the secrets kept in the database (personal links of
+	// queued e-mails, TOTP secrets, staff session data): SECRET_KEY, or
+	// the file named by SECRET_KEY_FILE, one or more base64 keys of 32
+	// bytes, the first sealing. nil when neither is set: serving then
+	// refuses to start (RequireSecretKeys).
+	SecretKeys *seal.Keyring
 }
 
 // FromEnv reads the configuration from environment variables, applying
@@ -146,6 +153,11 @@ func fromLookup(get func(string) string) (Config, error) {
 		errs = append(errs, fmt.Errorf("SHUTDOWN_TIMEOUT: %w", err))
 	}
 	c.ShutdownTimeout = d
+	keys, err := secretKeys(get)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	c.SecretKeys = keys
 	if err := c.Validate(); err != nil {
 		errs = append(errs, err)
 	}
@@ -177,6 +189,47 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("LOG_FORMAT %q must be text or json", c.LogFormat))
 	}
 	return errors.Join(errs...)
+}
+
+// secretKeys reads SECRET_KEY or SECRET_KEY_FILE (not both); nil when
+// neither is set.
+func secretKeys(get func(string) string) (*seal.Keyring, error) {
+	v, file := get("SECRET_KEY"), get("SECRET_KEY_FILE")
+	switch {
+	case v != "" && file != "":
+		return nil, errors.New("set SECRET_KEY or SECRET_KEY_FILE, not both")
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("SECRET_KEY_FILE: %w", err)
+		}
+		k, err := seal.Parse(string(b))
+		if err != nil {
+			return nil, fmt.Errorf("SECRET_KEY_FILE %s: %w", file, err)
+		}
+		return k, nil
+	case v != "":
+		k, err := seal.Parse(v)
+		if err != nil {
+			return nil, fmt.Errorf("SECRET_KEY: %w", err)
+		}
+		return k, nil
+	}
+	return nil, nil
+}
+
+// ErrNoSecretKey says that neither SECRET_KEY nor SECRET_KEY_FILE is set.
+var ErrNoSecretKey = errors.New("no secret key: set SECRET_KEY to the output of `portal genkey` (or `openssl rand -base64 32`), " +
+	"or SECRET_KEY_FILE to a file holding it; it encrypts the personal links of queued e-mails and the TOTP secrets " +
+	"(README, «Chiavi segrete»)")
+
+// RequireSecretKeys returns ErrNoSecretKey when no key is configured:
+// the portal does not serve without one.
+func (c Config) RequireSecretKeys() error {
+	if c.SecretKeys == nil {
+		return ErrNoSecretKey
+	}
+	return nil
 }
 
 // LegacyTrustedProxies is what the deprecated TRUST_PROXY=1 trusts when

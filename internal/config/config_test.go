@@ -1,6 +1,13 @@
 package config
 
-import "testing"
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/udc-umbria/portal/internal/seal"
+)
 
 func TestFromLookup_Defaults(t *testing.T) {
 	c, err := fromLookup(func(k string) string {
@@ -97,6 +104,47 @@ func TestFromLookup_AccessibilityURL_HTTPSOnly(t *testing.T) {
 		if _, err := fromLookup(func(k string) string { return env[k] }); err == nil || !contains(err.Error(), "ACCESSIBILITY_URL") {
 			t.Errorf("%q accepted: %v", bad, err)
 		}
+	}
+}
+
+func TestFromLookup_SecretKeys(t *testing.T) {
+	key := seal.NewKey()
+	env := map[string]string{"DATABASE_URL": "postgres://x/y"}
+	get := func(k string) string { return env[k] }
+	c, err := fromLookup(get)
+	if err != nil || c.SecretKeys != nil || !errors.Is(c.RequireSecretKeys(), ErrNoSecretKey) {
+		t.Fatalf("no key: keys=%v err=%v require=%v", c.SecretKeys, err, c.RequireSecretKeys())
+	}
+	env["SECRET_KEY"] = key
+	if c, err = fromLookup(get); err != nil || c.RequireSecretKeys() != nil {
+		t.Fatalf("SECRET_KEY: %v", err)
+	}
+	file := filepath.Join(t.TempDir(), "key")
+	if err := os.WriteFile(file, []byte("# primary\n"+seal.NewKey()+"\n"+key+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env["SECRET_KEY_FILE"] = file
+	if _, err = fromLookup(get); err == nil || !contains(err.Error(), "not both") {
+		t.Errorf("both set: %v", err)
+	}
+	delete(env, "SECRET_KEY")
+	c, err = fromLookup(get)
+	if err != nil || c.SecretKeys == nil {
+		t.Fatalf("SECRET_KEY_FILE: %v", err)
+	}
+	// The second key of the file opens what the first one alone sealed.
+	sealed := seal.MustParse(key).SealString("x", "c")
+	if v, err := c.SecretKeys.OpenString(sealed, "c"); err != nil || v != "x" {
+		t.Errorf("old key of the file: %q %v", v, err)
+	}
+	env["SECRET_KEY_FILE"] = file + ".missing"
+	if _, err = fromLookup(get); err == nil || !contains(err.Error(), "SECRET_KEY_FILE") {
+		t.Errorf("missing file: %v", err)
+	}
+	delete(env, "SECRET_KEY_FILE")
+	env["SECRET_KEY"] = "troppo-corta"
+	if _, err = fromLookup(get); err == nil || !contains(err.Error(), "SECRET_KEY") || contains(err.Error(), "troppo-corta") {
+		t.Errorf("bad key: %v", err)
 	}
 }
 

@@ -189,7 +189,9 @@ func portalEnv(dbURL, addr, baseURL string) []string {
 		"DATABASE_URL=" + dbURL, "ADDR=" + addr, "BASE_URL=" + baseURL, "LOG_LEVEL=warn",
 		// nginx (127.0.0.1) is the only trusted proxy: the client is the
 		// right-most X-Forwarded-For address not in the list.
-		"TRUSTED_PROXIES=127.0.0.1/32"}
+		"TRUSTED_PROXIES=127.0.0.1/32",
+		// Both instances seal and open with the same key (a test key).
+		"SECRET_KEY=ZGVwbG95bWVudCB0ZXN0IG9ubHk6IG5vdCBpbiB1c2U="}
 }
 
 // startStack seeds the demo data into dbURL and starts two portals and

@@ -16,3 +16,10 @@ func ForTest(o Options, retry, interval time.Duration) Options {
 
 // EmailRetryDelay exposes the production backoff.
 var EmailRetryDelay = emailRetryDelay
+
+// EmailTimeout and DeliveryLease expose the bounds RescueAfter must
+// exceed.
+const (
+	EmailTimeout  = emailTimeout
+	DeliveryLease = deliveryLease
+)

@@ -19,6 +19,8 @@ import (
 	"github.com/udc-umbria/portal/internal/mail"
 	"github.com/udc-umbria/portal/internal/mailsink"
 	"github.com/udc-umbria/portal/internal/notify"
+	"github.com/udc-umbria/portal/internal/seal"
+	"github.com/udc-umbria/portal/internal/store"
 )
 
 const from = "Uffici della Cittadinanza <noreply@udc.example.it>"
@@ -68,7 +70,7 @@ func start(t *testing.T, pool *pgxpool.Pool, opts jobs.Options) *jobs.Queue {
 			t.Logf("queue logs:\n%s", out)
 		}
 	})
-	q, err := jobs.New(pool, jobs.ForTest(opts, 300*time.Millisecond, time.Hour))
+	q, err := jobs.New(pool, jobs.ForTest(complete(pool, opts), 300*time.Millisecond, time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,6 +85,24 @@ func start(t *testing.T, pool *pgxpool.Pool, opts jobs.Options) *jobs.Queue {
 		}
 	})
 	return q
+}
+
+// testKeys seal the personal links of the jobs tests.
+var testKeys = seal.MustParse("am9icyB0ZXN0cyBvbmx5OiBuZXZlciBpbiB1c2UhISE=")
+
+// complete fills in the required options a test leaves out: the portal's
+// notifier, the store as delivery record, testKeys.
+func complete(pool *pgxpool.Pool, o jobs.Options) jobs.Options {
+	if o.Notifier == nil {
+		o.Notifier = notify.New("https://udc.example.it")
+	}
+	if o.Deliveries == nil {
+		o.Deliveries = store.New(pool)
+	}
+	if o.Keys == nil {
+		o.Keys = testKeys
+	}
+	return o
 }
 
 func sinkSender(t *testing.T, sink *mailsink.Sink) mail.Sender {
@@ -330,7 +350,7 @@ func TestQueue_Notify_RendersTheEventInTheTransaction(t *testing.T) {
 	}
 	defer sink.Close()
 	n := notify.New("https://udc.example.it")
-	outbox, err := jobs.New(pool, jobs.Options{InsertOnly: true, Notifier: n})
+	outbox, err := jobs.New(pool, complete(pool, jobs.Options{InsertOnly: true, Notifier: n}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -373,23 +393,23 @@ func TestQueue_Notify_RendersTheEventInTheTransaction(t *testing.T) {
 	}
 }
 
-func TestQueue_NotifyWithoutNotifier_Fails(t *testing.T) {
+func TestNew_WithoutNotifierDeliveriesOrKeys_Fails(t *testing.T) {
 	pool := newPool(t)
-	q, err := jobs.New(pool, jobs.Options{InsertOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = pgx.BeginFunc(testCtx(t), pool, func(tx pgx.Tx) error {
-		return q.Notify(testCtx(t), tx, notify.Event{Kind: notify.Booked})
-	})
-	if err == nil {
-		t.Fatal("Notify without a Notifier succeeded")
+	for name, o := range map[string]jobs.Options{
+		"notifier":   {Deliveries: store.New(pool), Keys: testKeys},
+		"deliveries": {Notifier: notify.New("https://udc.example.it"), Keys: testKeys},
+		"keys":       {Notifier: notify.New("https://udc.example.it"), Deliveries: store.New(pool)},
+	} {
+		o.InsertOnly = true
+		if _, err := jobs.New(pool, o); err == nil {
+			t.Errorf("a queue without %s was built", name)
+		}
 	}
 }
 
 func TestQueue_InvalidMessage_RefusedAtEnqueue(t *testing.T) {
 	pool := newPool(t)
-	q, err := jobs.New(pool, jobs.Options{InsertOnly: true})
+	q, err := jobs.New(pool, complete(pool, jobs.Options{InsertOnly: true}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -434,7 +454,7 @@ func TestQueue_PeriodicTasks_RunWithTheirArguments(t *testing.T) {
 	var sentReminder sync.Once
 	// The reminders are queued through an insert-only queue, as the
 	// store's outbox is in the portal.
-	outbox, err := jobs.New(pool, jobs.Options{InsertOnly: true})
+	outbox, err := jobs.New(pool, complete(pool, jobs.Options{InsertOnly: true}))
 	if err != nil {
 		t.Fatal(err)
 	}

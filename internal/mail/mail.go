@@ -29,6 +29,10 @@ type Message struct {
 	HTML string `json:"html,omitempty"`
 	// Attachments are sent after the body, e.g. an invito.ics.
 	Attachments []Attachment `json:"attachments,omitempty"`
+	// MessageID is the Message-ID header without angle brackets,
+	// "k3m9…@udc.example.it": the same for every attempt of one e-mail, so
+	// that a copy sent twice is recognisable. Empty: a random one.
+	MessageID string `json:"message_id,omitempty"`
 }
 
 // Attachment is a file sent with a Message.
@@ -58,6 +62,9 @@ func (m Message) Validate() error {
 	}
 	if strings.TrimSpace(m.Text) == "" {
 		errs = append(errs, errors.New("mail: text body is empty"))
+	}
+	if m.MessageID != "" && (strings.ContainsAny(m.MessageID, "\r\n<> ") || !strings.Contains(m.MessageID, "@")) {
+		errs = append(errs, errors.New("mail: Message-ID must be local@domain, without brackets or spaces"))
 	}
 	for _, a := range m.Attachments {
 		if a.Name == "" || a.ContentType == "" {

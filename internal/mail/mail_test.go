@@ -222,3 +222,27 @@ func closedPort(t *testing.T) string {
 	ln.Close()
 	return addr
 }
+
+func TestSMTPSender_GivenMessageID_IsSentAsIs(t *testing.T) {
+	sink, err := mailsink.Start(ctx(t), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sink.Close()
+	s, _ := mail.NewSMTPSender(sink.URL(), from)
+	m := booking()
+	m.MessageID = "k3m9qx2abc@udc.example.it"
+	if err := s.Send(ctx(t), m); err != nil {
+		t.Fatal(err)
+	}
+	msgs, _ := sink.WaitFor(ctx(t), 1)
+	if got := msgs[0].Header("Message-Id"); got != "<k3m9qx2abc@udc.example.it>" {
+		t.Errorf("Message-ID = %q", got)
+	}
+	for _, bad := range []string{"<x@y>", "x@y\r\nBcc: z@y", "senza-chiocciola"} {
+		m.MessageID = bad
+		if err := m.Validate(); err == nil {
+			t.Errorf("Message-ID %q accepted", bad)
+		}
+	}
+}

@@ -137,8 +137,12 @@ func (s *SMTPSender) build(msg Message) (*gomail.Msg, error) {
 	}
 	m.Subject(msg.Subject)
 	m.SetDate()
-	// The sender's domain rather than the host name of the container.
-	m.SetMessageIDWithValue(rand.Text() + "@" + s.domain)
+	if msg.MessageID != "" {
+		m.SetMessageIDWithValue(msg.MessageID)
+	} else {
+		// The sender's domain rather than the host name of the container.
+		m.SetMessageIDWithValue(rand.Text() + "@" + s.domain)
+	}
 	// RFC 3834: an automatic message; out-of-office replies stay away.
 	m.SetGenHeader("Auto-Submitted", "auto-generated")
 	m.SetBodyString(gomail.TypeTextPlain, msg.Text)

@@ -23,6 +23,8 @@ package notify
 
 import (
 	"cmp"
+	"crypto/sha256"
+	"encoding/base32"
 	"fmt"
 	"net/url"
 	"strings"
@@ -227,6 +229,30 @@ func (n *Notifier) Message(e Event) (mail.Message, error) {
 		m.Attachments = []mail.Attachment{{Name: ics.Filename, ContentType: ics.ContentType(ev), Data: ics.Calendar(ev)}}
 	}
 	return m, nil
+}
+
+// DeliveryKey names the e-mail that tells about e among every e-mail the
+// portal sends: booking code, event and the appointment's sequence,
+// "UDC-7K3M-9QX2.booked.0". Every event that writes again to a citizen
+// changes the sequence or happens once (the reminder, marked sent), so
+// the key is the same only for the same e-mail queued twice: the job
+// queue records deliveries under it (a copy is not sent again) and
+// derives the Message-ID from it. It is "" for an event without booking
+// code.
+func DeliveryKey(e Event) string {
+	if e.Appointment.Code == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s.%s.%d", e.Appointment.Code, e.Kind, e.Appointment.Sequence)
+}
+
+// MessageID returns the Message-ID (without angle brackets) of the e-mail
+// with delivery key: a hash of the key, so the header does not repeat the
+// booking code, at the portal's host. Every attempt and every copy of one
+// e-mail carries the same, so a duplicate is recognisable.
+func (n *Notifier) MessageID(key string) string {
+	sum := sha256.Sum256([]byte("udc-portal message-id\x00" + key))
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum[:20])) + "@" + n.host
 }
 
 // Calendar returns the .ics file of appointment a at office o, stamped

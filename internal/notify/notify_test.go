@@ -8,6 +8,7 @@ import (
 
 	"github.com/udc-umbria/portal/internal/booking"
 	"github.com/udc-umbria/portal/internal/hours"
+	"github.com/udc-umbria/portal/internal/mail"
 	"github.com/udc-umbria/portal/internal/notify"
 )
 
@@ -176,5 +177,33 @@ func TestMessage_CancelCalendar_HasOrganizerNoWhatToBring(t *testing.T) {
 		if !strings.Contains(files[1], "METHOD:CANCEL") || strings.Contains(files[1], "Cosa portare") {
 			t.Errorf("cancellation:\n%s", files[1])
 		}
+	}
+}
+
+func TestDeliveryKeyAndMessageID_StablePerAppointmentAndEvent(t *testing.T) {
+	n := notify.New("https://udc.example.it")
+	e := notify.Event{Kind: notify.Booked, Appointment: notify.Appointment{Code: "UDC-7K3M-9QX2", Sequence: 0}}
+	key := notify.DeliveryKey(e)
+	if key != "UDC-7K3M-9QX2.booked.0" {
+		t.Fatalf("DeliveryKey = %q", key)
+	}
+	id := n.MessageID(key)
+	if id != n.MessageID(notify.DeliveryKey(e)) || !strings.HasSuffix(id, "@udc.example.it") || strings.Contains(id, "UDC") {
+		t.Fatalf("MessageID = %q", id)
+	}
+	if err := (mail.Message{To: "a@example.it", Subject: "s", Text: "t", MessageID: id}).Validate(); err != nil {
+		t.Errorf("Message-ID %q not valid: %v", id, err)
+	}
+	moved := e
+	moved.Kind, moved.Appointment.Sequence = notify.Moved, 1
+	reminder := e
+	reminder.Kind = notify.Reminder
+	for _, other := range []notify.Event{moved, reminder} {
+		if k := notify.DeliveryKey(other); k == key || n.MessageID(k) == id {
+			t.Errorf("%s has the key or Message-ID of the booking", other.Kind)
+		}
+	}
+	if notify.DeliveryKey(notify.Event{Kind: notify.Booked}) != "" {
+		t.Error("a key without booking code")
 	}
 }

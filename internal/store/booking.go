@@ -33,6 +33,15 @@ var (
 	// ErrDraftSubmitted means HoldSlot got a draft that has already become
 	// an appointment: the citizen must start a new booking.
 	ErrDraftSubmitted = errors.New("store: draft already submitted")
+	// ErrTooManyHolds means HoldSlot's client (its address or its browser)
+	// already holds booking.MaxHoldsPerAddress or MaxHoldsPerBrowser
+	// seats: it must finish or abandon a booking first.
+	ErrTooManyHolds = errors.New("store: the client already holds the most seats allowed")
+	// ErrHoldSpanOver means HoldSlot found a free seat but held nothing,
+	// because the draft's holds have lasted booking.HoldMaxSpan: the
+	// citizen may go on, and the seat is claimed at submission if still
+	// free.
+	ErrHoldSpanOver = errors.New("store: the draft's holds lasted their longest span")
 )
 
 // activeStatuses is the SQL list of the statuses that hold a seat

@@ -122,16 +122,44 @@ func lockDraft(ctx context.Context, tx pgx.Tx, id int64, now time.Time) (DraftDa
 	return data, apptID, nil
 }
 
-// HoldSlot holds one seat of the slot for the draft until expires. In one
-// transaction it locks the draft, then the slot's slot_locks row, releases
-// the draft's previous hold, counts the active seats (the draft's own hold
-// excluded) and returns ErrSlotFull when capacity is reached; the previous
-// hold is then kept. Holding the slot the draft already holds renews the
-// hold. It returns ErrNotFound for a missing or expired draft and
+// HoldClient is who asks for a hold: the per-client limits
+// (booking.MaxHoldsPerAddress, booking.MaxHoldsPerBrowser) count the
+// active holds of each.
+type HoldClient struct {
+	// Address is the client address, "203.0.113.7".
+	Address string
+	// Browser is the SHA-256 of the browser's CSRF cookie (32 bytes), nil
+	// when unknown: it identifies the browser across its drafts.
+	Browser []byte
+}
+
+// holdLockClass namespaces the advisory locks HoldSlot takes per client
+// address and per browser.
+const holdLockClass = 7274402
+
+// HoldSlot holds one seat of the slot for the draft, asked by client. In
+// one transaction it locks the draft, releases the draft's previous hold,
+// takes transaction-scoped advisory locks on the client's address and
+// browser and counts their other active holds (ErrTooManyHolds at the
+// limits), then locks the slot's slot_locks row and counts its active
+// seats (ErrSlotFull when capacity is reached). On these errors nothing
+// changes: the previous hold is kept. The locks make the counts exact
+// whatever the number of requests and instances: a burst of holds from
+// one client cannot get past the limits.
+//
+// The hold ends booking.HoldDuration after now, but never past
+// booking.HoldMaxSpan after the draft's first hold; holding the slot the
+// draft already holds renews it within that bound. Once the span is used
+// up, HoldSlot still checks that a seat is free (ErrSlotFull), releases the
+// previous hold and returns ErrHoldSpanOver without holding anything: the
+// citizen may go on, and the seat is claimed only at submission. It
+// returns ErrNotFound for a missing or expired draft and
 // ErrDraftSubmitted for a draft that is already an appointment.
 func (s *Store) HoldSlot(ctx context.Context, draftID, officeID int64, p booking.Professional, start, end time.Time,
-	capacity int, now, expires time.Time) error {
+	capacity int, client HoldClient, now time.Time) error {
+	var spanOver bool
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		spanOver = false
 		_, apptID, err := lockDraft(ctx, tx, draftID, now)
 		if err != nil {
 			return err
@@ -139,32 +167,79 @@ func (s *Store) HoldSlot(ctx context.Context, draftID, officeID int64, p booking
 		if apptID != nil {
 			return ErrDraftSubmitted
 		}
-		sl := slotRef{officeID: officeID, professional: p, start: start}
-		if err := lockSlot(ctx, tx, sl); err != nil {
-			return err
+		var first *time.Time
+		if err := tx.QueryRow(ctx, `SELECT first_hold_at FROM booking_drafts WHERE id = $1`, draftID).Scan(&first); err != nil {
+			return fmt.Errorf("load first hold: %w", err)
 		}
+		var firstAt time.Time
+		if first != nil {
+			firstAt = *first
+		}
+		expires, ok := booking.HoldUntil(firstAt, now)
 		if _, err := tx.Exec(ctx, `DELETE FROM slot_holds WHERE draft_id = $1`, draftID); err != nil {
 			return fmt.Errorf("release previous hold: %w", err)
 		}
-		n, err := seatsTaken(ctx, tx, sl, now, draftID, 0)
-		if err != nil {
+		if ok {
+			if err := checkClientHolds(ctx, tx, client, now); err != nil {
+				return err
+			}
+		}
+		sl := slotRef{officeID: officeID, professional: p, start: start}
+		if err := claimSeat(ctx, tx, sl, capacity, now, draftID, 0); err != nil {
 			return err
 		}
-		if n >= capacity {
-			return ErrSlotFull
+		if !ok {
+			spanOver = true
+			return nil
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO slot_holds (draft_id, office_id, professional, starts_at, ends_at, expires_at)
-			VALUES ($1, $2, $3, $4, $5, $6)`, draftID, officeID, string(p), start, end, expires)
+		_, err = tx.Exec(ctx, `INSERT INTO slot_holds (draft_id, office_id, professional, starts_at, ends_at, expires_at,
+				client_address, browser_hash)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, draftID, officeID, string(p), start, end, expires, client.Address, client.Browser)
 		if err != nil {
 			return fmt.Errorf("insert hold: %w", err)
+		}
+		if first == nil {
+			if _, err := tx.Exec(ctx, `UPDATE booking_drafts SET first_hold_at = $2 WHERE id = $1`, draftID, now); err != nil {
+				return fmt.Errorf("record first hold: %w", err)
+			}
 		}
 		return nil
 	})
 	switch {
-	case errors.Is(err, ErrSlotFull), errors.Is(err, ErrDraftSubmitted):
+	case errors.Is(err, ErrSlotFull), errors.Is(err, ErrDraftSubmitted), errors.Is(err, ErrTooManyHolds):
 		return err
 	case err != nil:
 		return fmt.Errorf("store: hold slot for draft %d: %w", draftID, err)
+	case spanOver:
+		return ErrHoldSpanOver
+	}
+	return nil
+}
+
+// checkClientHolds returns ErrTooManyHolds when the client's address or
+// browser already holds the most seats allowed (the calling draft's own
+// hold is already released). The advisory locks, taken address first,
+// serialise the holds of one client until the transaction ends.
+func checkClientHolds(ctx context.Context, tx pgx.Tx, c HoldClient, now time.Time) error {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext('a:' || $2))`, holdLockClass, c.Address); err != nil {
+		return fmt.Errorf("lock client address: %w", err)
+	}
+	if c.Browser != nil {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext('b:' || encode($2::bytea, 'hex')))`,
+			holdLockClass, c.Browser); err != nil {
+			return fmt.Errorf("lock browser: %w", err)
+		}
+	}
+	var byAddress, byBrowser int
+	err := tx.QueryRow(ctx, `SELECT
+			(SELECT count(*) FROM slot_holds WHERE client_address = $1 AND expires_at > $3),
+			(SELECT count(*) FROM slot_holds WHERE browser_hash = $2 AND expires_at > $3)`,
+		c.Address, c.Browser, now).Scan(&byAddress, &byBrowser)
+	if err != nil {
+		return fmt.Errorf("count client holds: %w", err)
+	}
+	if byAddress >= booking.MaxHoldsPerAddress || (c.Browser != nil && byBrowser >= booking.MaxHoldsPerBrowser) {
+		return ErrTooManyHolds
 	}
 	return nil
 }
@@ -173,8 +248,9 @@ func (s *Store) HoldSlot(ctx context.Context, draftID, officeID int64, p booking
 // returns how many. Expired holds already count for nothing; this only
 // tidies up. It is the booking feature's frequent housekeeping, so it also
 // deletes the rate-limit windows that are over (their keys hold IP
-// addresses) and the lock rows of slots that started more than two days
-// ago. Expired drafts are DeleteExpiredDrafts's job.
+// addresses), the lock rows of slots that started more than two days
+// ago and the e-mail delivery records older than 30 days. Expired drafts
+// are DeleteExpiredDrafts's job.
 func (s *Store) ReleaseExpiredHolds(ctx context.Context, now time.Time) (int, error) {
 	tag, err := s.pool.Exec(ctx, `DELETE FROM slot_holds WHERE expires_at <= $1`, now)
 	if err != nil {
@@ -185,6 +261,9 @@ func (s *Store) ReleaseExpiredHolds(ctx context.Context, now time.Time) (int, er
 	}
 	if _, err := s.pool.Exec(ctx, `DELETE FROM slot_locks WHERE starts_at < $1`, now.Add(-slotLockAge)); err != nil {
 		return 0, fmt.Errorf("store: delete old slot locks: %w", err)
+	}
+	if _, err := s.pool.Exec(ctx, `DELETE FROM email_deliveries WHERE created_at < $1`, now.Add(-deliveryRecordAge)); err != nil {
+		return 0, fmt.Errorf("store: delete old e-mail delivery records: %w", err)
 	}
 	return int(tag.RowsAffected()), nil
 }

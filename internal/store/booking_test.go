@@ -148,8 +148,7 @@ func TestSubmitDraft_HundredCitizensSameSlot_ExactlyCapacityBooked(t *testing.T)
 				if i%2 == 0 {
 					// Half of them held the slot, but the hold has expired by
 					// the time they submit.
-					if err := f.st.HoldSlot(ctx, drafts[i].ID, f.office, booking.AssistenteSociale, slot, slot.Add(length),
-						n, t0, t0.Add(booking.HoldDuration)); err != nil {
+					if err := f.st.HoldSlot(ctx, drafts[i].ID, f.office, booking.AssistenteSociale, slot, slot.Add(length), n, holdClient(i), t0); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -205,7 +204,7 @@ func TestHoldSlot_HundredAtOnce_OnlyOneHolds(t *testing.T) {
 	for _, d := range drafts {
 		wg.Go(func() {
 			<-start
-			err := f.st.HoldSlot(ctx, d.ID, f.office, booking.AssistenteSociale, slot, slot.Add(length), 1, t0, booking.HoldExpiry(t0))
+			err := f.st.HoldSlot(ctx, d.ID, f.office, booking.AssistenteSociale, slot, slot.Add(length), 1, holdClient(int(d.ID)), t0)
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
@@ -407,10 +406,10 @@ func TestHoldSlot_BlocksOthersUntilExpiry(t *testing.T) {
 	holder := f.draft(t, "uno@example.org", slot)
 	other := f.draft(t, "due@example.org", slot)
 	expires := booking.HoldExpiry(t0)
-	if err := f.st.HoldSlot(ctx, holder.ID, f.office, booking.AssistenteSociale, slot, slot.Add(length), 1, t0, expires); err != nil {
+	if err := f.st.HoldSlot(ctx, holder.ID, f.office, booking.AssistenteSociale, slot, slot.Add(length), 1, holdClient(1), t0); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.st.HoldSlot(ctx, other.ID, f.office, booking.AssistenteSociale, slot, slot.Add(length), 1, t0, expires); !errors.Is(err, store.ErrSlotFull) {
+	if err := f.st.HoldSlot(ctx, other.ID, f.office, booking.AssistenteSociale, slot, slot.Add(length), 1, holdClient(1), t0); !errors.Is(err, store.ErrSlotFull) {
 		t.Fatalf("second hold: %v", err)
 	}
 	na, _ := newAppt(t)
@@ -418,12 +417,12 @@ func TestHoldSlot_BlocksOthersUntilExpiry(t *testing.T) {
 		t.Fatalf("other submit during hold: %v", err)
 	}
 	// Renewing one's own hold is allowed.
-	if err := f.st.HoldSlot(ctx, holder.ID, f.office, booking.AssistenteSociale, slot, slot.Add(length), 1, t0, expires); err != nil {
+	if err := f.st.HoldSlot(ctx, holder.ID, f.office, booking.AssistenteSociale, slot, slot.Add(length), 1, holdClient(1), t0); err != nil {
 		t.Fatalf("renew own hold: %v", err)
 	}
 	// After expiry the seat is free for the other draft.
 	after := expires
-	if err := f.st.HoldSlot(ctx, other.ID, f.office, booking.AssistenteSociale, slot, slot.Add(length), 1, after, booking.HoldExpiry(after)); err != nil {
+	if err := f.st.HoldSlot(ctx, other.ID, f.office, booking.AssistenteSociale, slot, slot.Add(length), 1, holdClient(1), after); err != nil {
 		t.Fatalf("hold after expiry: %v", err)
 	}
 	n, err := f.st.ReleaseExpiredHolds(ctx, after)
@@ -440,7 +439,7 @@ func TestHoldSlot_OwnHold_DoesNotBlockOwnSubmit(t *testing.T) {
 	f := newBookingFixture(t, 4)
 	ctx := context.Background()
 	d := f.draft(t, "uno@example.org", slot)
-	if err := f.st.HoldSlot(ctx, d.ID, f.office, booking.AssistenteSociale, slot, slot.Add(length), 1, t0, booking.HoldExpiry(t0)); err != nil {
+	if err := f.st.HoldSlot(ctx, d.ID, f.office, booking.AssistenteSociale, slot, slot.Add(length), 1, holdClient(1), t0); err != nil {
 		t.Fatal(err)
 	}
 	// TakenSeats compares holds with the database clock, and this hold
@@ -461,7 +460,7 @@ func TestHoldSlot_OwnHold_DoesNotBlockOwnSubmit(t *testing.T) {
 		t.Fatalf("taken after submit = %d, want 1 (appointment %d)", n, a.ID)
 	}
 	// The submitted draft cannot hold again.
-	err = f.st.HoldSlot(ctx, d.ID, f.office, booking.AssistenteSociale, slot.Add(length), slot.Add(2*length), 1, t0, booking.HoldExpiry(t0))
+	err = f.st.HoldSlot(ctx, d.ID, f.office, booking.AssistenteSociale, slot.Add(length), slot.Add(2*length), 1, holdClient(1), t0)
 	if !errors.Is(err, store.ErrDraftSubmitted) {
 		t.Fatalf("hold after submit: %v", err)
 	}
@@ -472,11 +471,10 @@ func TestHoldSlot_FullSlot_KeepsPreviousHold(t *testing.T) {
 	ctx := context.Background()
 	f.book(t, "altro@example.org", slot, t0)
 	d := f.draft(t, "uno@example.org", slot.Add(length))
-	exp := booking.HoldExpiry(t0)
-	if err := f.st.HoldSlot(ctx, d.ID, f.office, booking.AssistenteSociale, slot.Add(length), slot.Add(2*length), 1, t0, exp); err != nil {
+	if err := f.st.HoldSlot(ctx, d.ID, f.office, booking.AssistenteSociale, slot.Add(length), slot.Add(2*length), 1, holdClient(1), t0); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.st.HoldSlot(ctx, d.ID, f.office, booking.AssistenteSociale, slot, slot.Add(length), 1, t0, exp); !errors.Is(err, store.ErrSlotFull) {
+	if err := f.st.HoldSlot(ctx, d.ID, f.office, booking.AssistenteSociale, slot, slot.Add(length), 1, holdClient(1), t0); !errors.Is(err, store.ErrSlotFull) {
 		t.Fatalf("hold on full slot: %v", err)
 	}
 	if n := f.taken(t, slot.Add(length)); n != 1 {
@@ -632,7 +630,7 @@ func TestMoveAppointment(t *testing.T) {
 	})
 	t.Run("to a slot held by someone else is refused", func(t *testing.T) {
 		d := f.draft(t, "tre@example.org", newSlot)
-		if err := f.st.HoldSlot(ctx, d.ID, f.office, booking.AssistenteSociale, newSlot, newSlot.Add(length), 1, t0, booking.HoldExpiry(t0)); err != nil {
+		if err := f.st.HoldSlot(ctx, d.ID, f.office, booking.AssistenteSociale, newSlot, newSlot.Add(length), 1, holdClient(1), t0); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := f.st.MoveAppointment(ctx, a.ID, newSlot, newSlot.Add(length), 1, t0, ""); !errors.Is(err, store.ErrSlotFull) {
@@ -748,7 +746,7 @@ func TestDrafts_SaveLoadExpire(t *testing.T) {
 		t.Fatal(err)
 	}
 	exp := booking.HoldExpiry(later)
-	if err := f.st.HoldSlot(ctx, d.ID, f.office, booking.Educatore, slot, slot.Add(time.Hour), 2, later, exp); err != nil {
+	if err := f.st.HoldSlot(ctx, d.ID, f.office, booking.Educatore, slot, slot.Add(time.Hour), 2, holdClient(1), later); err != nil {
 		t.Fatal(err)
 	}
 	got, err = f.st.DraftByToken(ctx, hash, t0.Add(30*time.Hour)) // 24 h after the save: still alive
@@ -776,7 +774,7 @@ func TestReleaseExpiredHolds_Housekeeping(t *testing.T) {
 	f := newBookingFixture(t, 4)
 	ctx := context.Background()
 	d := f.draft(t, "uno@example.org", slot)
-	if err := f.st.HoldSlot(ctx, d.ID, f.office, booking.AssistenteSociale, slot, slot.Add(length), 1, t0, booking.HoldExpiry(t0)); err != nil {
+	if err := f.st.HoldSlot(ctx, d.ID, f.office, booking.AssistenteSociale, slot, slot.Add(length), 1, holdClient(1), t0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.st.AllowSubmission(ctx, "ip:192.0.2.1", t0, time.Hour, 20); err != nil {
@@ -1013,7 +1011,7 @@ func TestTakenSeats_CountsActiveAndUnexpiredHolds(t *testing.T) {
 	}
 	d := f.draft(t, "quattro@example.org", slot.Add(2*length))
 	// Expires in 2030: still valid by the database clock.
-	if err := f.st.HoldSlot(ctx, d.ID, f.office, booking.AssistenteSociale, slot.Add(2*length), slot.Add(3*length), 1, t0, booking.HoldExpiry(t0)); err != nil {
+	if err := f.st.HoldSlot(ctx, d.ID, f.office, booking.AssistenteSociale, slot.Add(2*length), slot.Add(3*length), 1, holdClient(1), t0); err != nil {
 		t.Fatal(err)
 	}
 	m, err := f.st.TakenSeats(ctx, f.office, booking.AssistenteSociale, slot.Add(-time.Hour), slot.Add(24*time.Hour))
@@ -1027,4 +1025,10 @@ func TestTakenSeats_CountsActiveAndUnexpiredHolds(t *testing.T) {
 	if m, _ := f.st.TakenSeats(ctx, f.office, booking.Educatore, slot.Add(-time.Hour), slot.Add(24*time.Hour)); len(m) != 0 {
 		t.Fatalf("educatore taken = %v", m)
 	}
+}
+
+// holdClient is the n-th citizen asking for holds, each from an address
+// of its own.
+func holdClient(n int) store.HoldClient {
+	return store.HoldClient{Address: fmt.Sprintf("198.51.100.%d", n%250)}
 }

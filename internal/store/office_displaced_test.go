@@ -285,7 +285,7 @@ func TestBookForCitizen_CountsHoldsAndCapacity(t *testing.T) {
 	f := newBookingFixture(t, 4)
 	ctx := context.Background()
 	d := f.draft(t, "citizen@example.org", slot)
-	if err := f.st.HoldSlot(ctx, d.ID, f.office, booking.AssistenteSociale, slot, slot.Add(length), 1, t0, booking.HoldExpiry(t0)); err != nil {
+	if err := f.st.HoldSlot(ctx, d.ID, f.office, booking.AssistenteSociale, slot, slot.Add(length), 1, holdClient(1), t0); err != nil {
 		t.Fatal(err)
 	}
 	b := staffBooking(t, f, slot, "", "")

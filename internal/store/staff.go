@@ -31,7 +31,8 @@ type StaffUser struct {
 	Role auth.Role
 	// PasswordHash is the argon2id hash, "" until the password is set.
 	PasswordHash string
-	// TOTPSecret is set once the second factor is enabled.
+	// TOTPSecret is set once the second factor is enabled. It is stored
+	// sealed (WithKeys); the Store's functions return it in clear.
 	TOTPSecret   string
 	TOTPEnabled  bool
 	TOTPLastStep int64
@@ -125,7 +126,7 @@ func staffOffices(ctx context.Context, q staffQuerier, userID int64) ([]OfficeRe
 
 // StaffByID returns the account with the given id and its offices.
 func (s *Store) StaffByID(ctx context.Context, id int64) (StaffUser, error) {
-	return staffByID(ctx, s.pool, id, false)
+	return s.openStaff(staffByID(ctx, s.pool, id, false))
 }
 
 // StaffByEmail returns the account with the given address (any case).
@@ -135,7 +136,7 @@ func (s *Store) StaffByEmail(ctx context.Context, email string) (StaffUser, erro
 		return u, fmt.Errorf("store: load staff by e-mail: %w", notFound(err))
 	}
 	u.Offices, err = staffOffices(ctx, s.pool, u.ID)
-	return u, err
+	return s.openStaff(u, err)
 }
 
 // ListStaff returns every account, by name, with its offices.
@@ -165,6 +166,9 @@ func (s *Store) ListStaff(ctx context.Context) ([]StaffUser, error) {
 	}
 	for i := range users {
 		users[i].Offices = byUser[users[i].ID]
+		if users[i], err = s.openStaff(users[i], nil); err != nil {
+			return nil, err
+		}
 	}
 	return users, nil
 }
@@ -310,7 +314,7 @@ func (s *Store) UpdateStaff(ctx context.Context, actorID, id int64, c StaffChang
 	if err != nil {
 		return StaffUser{}, fmt.Errorf("store: update staff %d: %w", id, err)
 	}
-	return after, nil
+	return s.openStaff(after, nil)
 }
 
 // ResetStaffAccess clears the account's password and second factor, ends
@@ -352,7 +356,7 @@ var (
 // with ErrNotFound for a deactivated account.
 func (s *Store) StaffByToken(ctx context.Context, token string, now time.Time) (StaffUser, error) {
 	u, _, err := staffByToken(ctx, s.pool, token, now, false)
-	return u, err
+	return s.openStaff(u, err)
 }
 
 func staffByToken(ctx context.Context, q staffQuerier, token string, now time.Time, lock bool) (StaffUser, int64, error) {
@@ -405,7 +409,7 @@ func (s *Store) SetPasswordWithToken(ctx context.Context, token, passwordHash st
 	if err != nil {
 		return StaffUser{}, fmt.Errorf("store: set password: %w", err)
 	}
-	return u, nil
+	return s.openStaff(u, nil)
 }
 
 // RecordLogin notes a completed login (password and, when enabled, second
@@ -446,11 +450,16 @@ func (s *Store) UseTOTPStep(ctx context.Context, userID, step int64) (bool, erro
 }
 
 // EnableTOTP turns on the second factor with secret, whose code of step
-// was just verified, and audits it.
+// was just verified, and audits it. The secret is stored sealed
+// (WithKeys; ErrNoKeys without keys).
 func (s *Store) EnableTOTP(ctx context.Context, userID int64, secret string, step int64) error {
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	sealed, err := s.sealTOTP(userID, secret)
+	if err != nil {
+		return fmt.Errorf("store: enable TOTP of staff %d: %w", userID, err)
+	}
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE staff_users SET totp_secret = $2, totp_enabled = true, totp_last_step = $3 WHERE id = $1`,
-			userID, secret, step); err != nil {
+			userID, sealed, step); err != nil {
 			return err
 		}
 		return Audit(ctx, tx, AuditEntry{UserID: userID, Action: "totp_enable", Entity: "staff_user", EntityID: userID})

@@ -108,7 +108,7 @@ func TestSetPasswordToken_ValidOnceThenUsed_ExpiredAfter72h(t *testing.T) {
 }
 
 func TestResetStaffAccess_ClearsSecretsVoidsOldLinksEndsSessions(t *testing.T) {
-	st := store.New(dbtest.NewPool(t))
+	st := store.New(dbtest.NewPool(t)).WithKeys(testKeys)
 	ctx := context.Background()
 	now := time.Now()
 	u, first, _ := st.CreateStaff(ctx, 0, store.NewStaff{Email: "a@example.org", Role: auth.RoleAdmin}, now)
@@ -140,7 +140,7 @@ func TestResetStaffAccess_ClearsSecretsVoidsOldLinksEndsSessions(t *testing.T) {
 }
 
 func TestUseTOTPStep_OnlyForward(t *testing.T) {
-	st := store.New(dbtest.NewPool(t))
+	st := store.New(dbtest.NewPool(t)).WithKeys(testKeys)
 	ctx := context.Background()
 	u, _, _ := st.CreateStaff(ctx, 0, store.NewStaff{Email: "a@example.org", Role: auth.RoleEditor}, time.Now())
 	if err := st.EnableTOTP(ctx, u.ID, "JBSWY3DPEHPK3PXP", 100); err != nil {

@@ -12,16 +12,19 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/udc-umbria/portal/internal/seal"
 )
 
 // ErrNotFound is returned when the requested row does not exist.
 var ErrNotFound = fmt.Errorf("store: not found: %w", pgx.ErrNoRows)
 
-// Store wraps the connection pool, and the outbox that receives the
-// e-mails of its changes (see WithOutbox).
+// Store wraps the connection pool, the outbox that receives the e-mails
+// of its changes (see WithOutbox) and the keys that seal the secrets it
+// keeps (see WithKeys).
 type Store struct {
 	pool   *pgxpool.Pool
 	outbox Outbox
+	keys   *seal.Keyring
 }
 
 // New returns a Store over pool.

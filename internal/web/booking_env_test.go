@@ -82,7 +82,7 @@ func newBookingEnv(t testing.TB, capacity int) *bookingEnv {
 	if err := jobs.Migrate(ctx, pool); err != nil {
 		t.Fatal(err)
 	}
-	q, err := jobs.New(pool, jobs.Options{InsertOnly: true, Notifier: mailer.notifier})
+	q, err := jobs.New(pool, jobs.Options{InsertOnly: true, Notifier: mailer.notifier, Deliveries: e.Store, Keys: testKeys})
 	if err != nil {
 		t.Fatal(err)
 	}

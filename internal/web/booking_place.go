@@ -9,6 +9,16 @@ import (
 	"github.com/udc-umbria/portal/templates"
 )
 
+// draftWindow and draftMax limit the drafts started per client address
+// (rate_limits, shared by every instance). Every booking needs a draft, so
+// draftMax matches the submissions allowed per address and hour
+// (submitMax): an office PC or a library helping citizens one after the
+// other books up to one every three minutes.
+const (
+	draftWindow = time.Hour
+	draftMax    = submitMax
+)
+
 // placeChoice is what step 1 shows: the Comune picker and the offices to
 // choose from.
 type placeChoice struct {
@@ -154,35 +164,46 @@ func (s *Server) bookingPlaceSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fromSum := r.PostFormValue("da") == fromSummary
-	o, found := pc.bookable[slug]
-	if !found {
-		d, ok, err := s.loadDraft(r)
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
+	d, ok, err := s.loadDraft(r)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	// fail shows step 1 again, with the citizen's choices, and msg next to
+	// target (the first office, or the Comune field).
+	fail := func(status int, msg string) {
 		var wz *wizard
 		if ok && d.AppointmentID == nil {
 			wz = &wizard{draft: d, fromSummary: fromSum}
 		}
 		pc.view.Frame = s.frame(wz, stepPlace)
 		pc.view.Frame.Demo = pc.view.Frame.Demo || pc.demo
-		pc.view.Frame.Demo = pc.view.Frame.Demo || pc.demo
-		pc.view.Error = "Scegli l'ufficio presso cui vuoi l'appuntamento."
+		pc.view.Error = msg
 		target := "comune"
 		if len(pc.view.Offices) > 0 {
 			target = "ufficio-" + pc.view.Offices[0].Slug
 		}
 		pc.view.Frame.Errors = []templates.FieldError{{ID: target, Message: pc.view.Error}}
-		s.render(w, r, http.StatusUnprocessableEntity, templates.BookingPlacePage(s.bookingPage(w, r, "Errore – Luogo"), pc.view))
-		return
+		s.render(w, r, status, templates.BookingPlacePage(s.bookingPage(w, r, "Errore – Luogo"), pc.view))
 	}
-	d, ok, err := s.loadDraft(r)
-	if err != nil {
-		s.serverError(w, r, err)
+	o, found := pc.bookable[slug]
+	if !found {
+		fail(http.StatusUnprocessableEntity, "Scegli l'ufficio presso cui vuoi l'appuntamento.")
 		return
 	}
 	if !ok || d.AppointmentID != nil {
+		// Drafts per client address are limited (draftMax): a script
+		// cannot open a draft per seat to hold the calendar.
+		allowed, err := s.store.AllowSubmission(ctx, "draft:"+s.clientIP(r), s.now(), draftWindow, draftMax)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if !allowed {
+			fail(http.StatusTooManyRequests, "Da questa connessione sono state iniziate molte prenotazioni nell'ultima ora. "+
+				"Per sicurezza puoi iniziarne una nuova tra un'ora; se hai urgenza, chiama l'ufficio"+phoneSuffix(o.Phone)+".")
+			return
+		}
 		if d, err = s.startDraft(w, r); err != nil {
 			s.serverError(w, r, err)
 			return

@@ -27,7 +27,7 @@ func TestBooking_ConfirmationArrivesAtTheSMTPServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	worker, err := jobs.New(e.Store.Pool(), jobs.Options{Sender: sender})
+	worker, err := jobs.New(e.Store.Pool(), jobs.Options{Sender: sender, Notifier: e.mailer.notifier, Deliveries: e.Store, Keys: testKeys})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,6 +75,34 @@ func TestBooking_ConfirmationArrivesAtTheSMTPServer(t *testing.T) {
 	}
 	if m.Subject() == "" || strings.Contains(m.Subject(), "Giulia") {
 		t.Errorf("subject %q: must exist and carry no personal data", m.Subject())
+	}
+	if id := m.Header("Message-Id"); !strings.HasSuffix(id, "@127.0.0.1>") {
+		t.Errorf("Message-ID %q: want one derived from the delivery, at BASE_URL's host", id)
+	}
+
+	// The working link arrived; the database keeps nothing usable of it,
+	// neither in the job once completed nor in the delivery record.
+	token := manageRE.FindStringSubmatch(text)
+	if token == nil {
+		t.Fatal("no personal link in the e-mail")
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for e.count(`SELECT count(*) FROM river_job WHERE kind = 'send_email' AND state <> 'completed'`) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the job did not complete")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	var stored string
+	if err := e.Store.Pool().QueryRow(ctx, `SELECT string_agg(args::text || coalesce(errors::text, '') || metadata::text, ' ')
+		FROM river_job WHERE kind = 'send_email'`).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(stored, token[1]) || strings.Contains(stored, "/appuntamento/") {
+		t.Errorf("river_job keeps the personal link:\n%s", stored)
+	}
+	if n := e.count(`SELECT count(*) FROM email_deliveries WHERE delivered_at IS NOT NULL AND secret IS NULL`); n != 1 {
+		t.Errorf("%d deliveries recorded without secret, want 1", n)
 	}
 }
 

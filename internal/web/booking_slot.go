@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"net/http"
 	"slices"
@@ -203,16 +204,44 @@ func (s *Server) renderProfessionals(w http.ResponseWriter, r *http.Request, wz 
 
 // fillSlots puts the professional and the week's slots into v.
 func (s *Server) fillSlots(ctx context.Context, wz *wizard, v *templates.BookingSlots, bs store.BookingSettings, week string) error {
+	return s.fillSlotsChoosing(ctx, wz, v, bs, week, time.Time{})
+}
+
+// fillSlotsChoosing is fillSlots with the slot at chosen checked instead
+// of the draft's (when chosen is not zero).
+func (s *Server) fillSlotsChoosing(ctx context.Context, wz *wizard, v *templates.BookingSlots, bs store.BookingSettings, week string,
+	chosen time.Time) error {
 	v.Professional = bs.Professional.Label()
 	if len(wz.settings) > 1 {
 		v.ChangeHref = withFrom("/prenota/data?cambia=figura", wz.fromSummary)
 	}
-	sp, err := s.slotPicker(ctx, s.slotChoiceQuery(wz, bs, week))
+	q := s.slotChoiceQuery(wz, bs, week)
+	if !chosen.IsZero() {
+		q.selected = chosen
+	}
+	sp, err := s.slotPicker(ctx, q)
 	if err != nil {
 		return err
 	}
 	v.Picker = sp
 	return nil
+}
+
+// tooManyHoldsMessage refuses a hold to a client that already holds
+// booking.MaxHoldsPerBrowser or MaxHoldsPerAddress seats.
+const tooManyHoldsMessage = "Da questo dispositivo o da questa connessione sono già riservati altri orari per prenotazioni non ancora concluse. " +
+	"Concludi o abbandona quelle prenotazioni: ogni orario riservato si libera al più tardi 15 minuti dopo la scelta. Poi premi di nuovo «Avanti»."
+
+// holdClient is who asks for a hold: the client address and the browser,
+// known by the SHA-256 of its CSRF cookie (every form sent carries it,
+// whatever the draft).
+func (s *Server) holdClient(r *http.Request) store.HoldClient {
+	hc := store.HoldClient{Address: s.clientIP(r)}
+	if c, err := r.Cookie(csrfCookie); err == nil && c.Value != "" {
+		h := sha256.Sum256([]byte(c.Value))
+		hc.Browser = h[:]
+	}
+	return hc
 }
 
 // bookingSlotSave handles step 2. A form with "figura" chooses the
@@ -253,8 +282,10 @@ func (s *Server) bookingSlotSave(w http.ResponseWriter, r *http.Request) {
 	}
 	week := r.PostFormValue("settimana")
 	q := s.slotChoiceQuery(wz, bs, week)
-	fail := func(status int, msg string) {
-		if err := s.fillSlots(ctx, wz, &v, bs, week); err != nil {
+	// fail shows the week again with msg; chosen, when set, is the time
+	// the citizen sent, kept checked.
+	fail := func(status int, msg string, chosen time.Time) {
+		if err := s.fillSlotsChoosing(ctx, wz, &v, bs, week, chosen); err != nil {
 			s.serverError(w, r, err)
 			return
 		}
@@ -264,15 +295,23 @@ func (s *Server) bookingSlotSave(w http.ResponseWriter, r *http.Request) {
 	}
 	sl, offered := s.offeredSlot(q, r.PostFormValue("orario"))
 	if !offered {
-		fail(http.StatusUnprocessableEntity, "Scegli uno degli orari disponibili.")
+		fail(http.StatusUnprocessableEntity, "Scegli uno degli orari disponibili.", time.Time{})
 		return
 	}
-	now := s.now()
-	err := s.store.HoldSlot(ctx, d.ID, wz.office.ID, bs.Professional, sl.Start, sl.End, max(bs.Capacity, 1), now, booking.HoldExpiry(now))
+	err := s.store.HoldSlot(ctx, d.ID, wz.office.ID, bs.Professional, sl.Start, sl.End, max(bs.Capacity, 1), s.holdClient(r), s.now())
 	switch {
 	case errors.Is(err, store.ErrSlotFull):
-		fail(http.StatusConflict, "L'orario che hai scelto è stato appena prenotato da un'altra persona: scegli un altro orario.")
+		fail(http.StatusConflict, "L'orario che hai scelto è stato appena prenotato da un'altra persona: scegli un altro orario.", time.Time{})
 		return
+	case errors.Is(err, store.ErrTooManyHolds):
+		// The choice stays checked: the citizen can send it again once
+		// an older reservation has ended.
+		fail(http.StatusTooManyRequests, tooManyHoldsMessage, sl.Start)
+		return
+	case errors.Is(err, store.ErrHoldSpanOver):
+		// The seat is free but no longer reserved for this draft (see
+		// booking.HoldMaxSpan): the choice is saved and checked again at
+		// submission.
 	case errors.Is(err, store.ErrDraftSubmitted):
 		http.Redirect(w, r, bookingDonePath, http.StatusSeeOther)
 		return

@@ -54,8 +54,9 @@ type Options struct {
 	Assets *static.Assets
 	// Now overrides the clock (tests); nil means time.Now.
 	Now func() time.Time
-	// Sessions stores the staff sessions; nil means the store's PostgreSQL
-	// table through scs's pgxstore.
+	// Sessions stores the staff sessions, sealed with Config.SecretKeys
+	// and keyed by a hash of their token; nil means the store's
+	// PostgreSQL table through scs's pgxstore.
 	Sessions scs.Store
 	// StaffIdleTimeout and StaffLifetime override the staff session
 	// timeouts (30 minutes idle, 8 hours in all) when not zero.
@@ -83,7 +84,11 @@ type Options struct {
 const passwordWait = 2 * time.Second
 
 // New builds a Server. It loads the shared CSRF secret from the store.
+// Config.SecretKeys is required: the staff sessions are sealed with it.
 func New(ctx context.Context, o Options) (*Server, error) {
+	if err := o.Config.RequireSecretKeys(); err != nil {
+		return nil, err
+	}
 	key, err := o.Store.Secret(ctx, "csrf")
 	if err != nil {
 		return nil, err
@@ -96,6 +101,7 @@ func New(ctx context.Context, o Options) (*Server, error) {
 	if sessStore == nil {
 		sessStore = o.Store.SessionStore()
 	}
+	sessStore = sealedSessions{inner: sessStore, keys: o.Config.SecretKeys}
 	notifier := o.Notifier
 	if notifier == nil {
 		notifier = notify.New(o.Config.BaseURL)

@@ -19,6 +19,7 @@ import (
 	"github.com/udc-umbria/portal/internal/dbtest"
 	"github.com/udc-umbria/portal/internal/importer"
 	"github.com/udc-umbria/portal/internal/scheda"
+	"github.com/udc-umbria/portal/internal/seal"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/internal/web"
 	"github.com/udc-umbria/portal/static"
@@ -52,8 +53,11 @@ type envSetup struct {
 	// outbox receives the e-mail events of the server's store (nil: no
 	// e-mail is queued).
 	outbox store.Outbox
-	// web holds the server's options; Store and Now are filled in last.
+	// web holds the server's options; Store and Now are filled in after
+	// the options, then the withOptions functions run.
 	web web.Options
+	// late are the withOptions functions.
+	late []func(*web.Options)
 }
 
 // envOption changes how newTestEnv builds a portal.
@@ -91,9 +95,10 @@ func withOutbox(o store.Outbox) envOption {
 	return func(s *envSetup) { s.outbox = o }
 }
 
-// withOptions changes any other option of the server.
+// withOptions changes any other option of the server. f runs last, when
+// Store (with its keys) and Now are set.
 func withOptions(f func(*web.Options)) envOption {
-	return func(s *envSetup) { f(&s.web) }
+	return func(s *envSetup) { s.late = append(s.late, f) }
 }
 
 // testBaseURL is the BASE_URL of every test portal.
@@ -113,7 +118,8 @@ func newTestEnv(t testing.TB, opts ...envOption) *testEnv {
 	}
 	setup := envSetup{sheetAuthor: "test", web: web.Options{
 		Config: config.Config{DatabaseURL: "unused", Addr: "127.0.0.1:0", BaseURL: testBaseURL, OwnerName: "Regione Umbria",
-			OwnerURL: "https://www.regione.umbria.it/", PortalName: "Uffici della Cittadinanza", LogFormat: "text"},
+			OwnerURL: "https://www.regione.umbria.it/", PortalName: "Uffici della Cittadinanza", LogFormat: "text",
+			SecretKeys: testKeys},
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Assets: assets,
 	}}
@@ -127,12 +133,16 @@ func newTestEnv(t testing.TB, opts ...envOption) *testEnv {
 			t.Fatal(err)
 		}
 	}
+	st = st.WithKeys(setup.web.Config.SecretKeys)
 	if setup.outbox != nil {
 		st = st.WithOutbox(setup.outbox)
 	}
 	setup.web.Store = st
 	if setup.clock != nil {
 		setup.web.Now = setup.clock.Now
+	}
+	for _, f := range setup.late {
+		f(&setup.web)
 	}
 	srv, err := web.New(ctx, setup.web)
 	if err != nil {
@@ -146,6 +156,10 @@ func newTestEnv(t testing.TB, opts ...envOption) *testEnv {
 	t.Cleanup(ts.Close)
 	return &testEnv{t: t, Store: st, Server: ts, Web: srv, Client: newJarClient(), clock: setup.clock}
 }
+
+// testKeys is the SECRET_KEY of the test portals (a fixed key: tests
+// only).
+var testKeys = seal.MustParse("d2ViIHRlc3RzIG9ubHk6IG5ldmVyIGluIHVzZSEhISE=")
 
 // testClock is a clock the test moves.
 type testClock struct {
