@@ -21,6 +21,8 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, title string, crum
 		Asset:       s.assets.URL,
 		Site:        s.site(),
 		Breadcrumbs: crumbs,
+		L:           s.loc(r),
+		Alternates:  s.alternates(r),
 	}
 	if !isDocument(r.Context()) {
 		p.Nonce = nonceFrom(r.Context())
