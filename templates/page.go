@@ -2,6 +2,8 @@
 // receive view models built by handlers and never touch the database.
 package templates
 
+import "github.com/udc-umbria/portal/internal/i18n"
+
 // Page is the data every page's layout needs.
 type Page struct {
 	// Title is the page's own title (the layout appends the portal name).
@@ -30,6 +32,48 @@ type Page struct {
 	Flash string
 	// Section marks the main-menu entry to highlight.
 	Section string
+	// L translates the page's texts into its language (i18n catalogue);
+	// staff pages are Italian and do not use it.
+	L *i18n.Localizer
+	// Alternates are the page in every language (hreflang links and the
+	// header's language switcher); empty on staff pages.
+	Alternates []Alternate
+}
+
+// Alternate is the page in one language.
+type Alternate struct {
+	Lang i18n.Lang
+	// Name is the language's name in itself ("English").
+	Name string
+	// Href is the page's path in that language.
+	Href string
+	// Current marks the language of the page.
+	Current bool
+}
+
+// Lang returns the page's language (the default one when L is unset).
+func (p Page) Lang() i18n.Lang {
+	if p.L == nil {
+		return i18n.Default
+	}
+	return p.L.Lang()
+}
+
+// T translates message id with its named arguments given as pairs
+// (i18n.Localizer.T).
+func (p Page) T(id string, args ...any) string {
+	return p.L.T(id, args...)
+}
+
+// N translates message id with its plural form chosen by count.
+func (p Page) N(id string, count int, args ...any) string {
+	return p.L.N(id, count, args...)
+}
+
+// Link returns a public path of the default language ("/prenota") in the
+// page's language ("/en/prenota").
+func (p Page) Link(path string) string {
+	return p.Lang().Path(path)
 }
 
 // Site are the portal-wide names from the configuration.

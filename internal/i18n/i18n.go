@@ -185,3 +185,25 @@ func (c *Catalog) IDs() []string {
 	sort.Strings(ids)
 	return ids
 }
+
+// Prefix is the path prefix of the pages in language l: "" for the default
+// language, "/en" for English.
+func (l Lang) Prefix() string {
+	if l == Default {
+		return ""
+	}
+	return "/" + string(l)
+}
+
+// Path returns path, a public path of the default language ("/prenota"),
+// in language l ("/en/prenota"; "/" becomes "/en").
+func (l Lang) Path(path string) string {
+	p := l.Prefix()
+	switch {
+	case p == "":
+		return path
+	case path == "/":
+		return p
+	}
+	return p + path
+}

@@ -21,6 +21,8 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, title string, crum
 		Asset:       s.assets.URL,
 		Site:        s.site(),
 		Breadcrumbs: crumbs,
+		L:           s.loc(r),
+		Alternates:  s.alternates(r),
 	}
 	if !isDocument(r.Context()) {
 		p.Nonce = nonceFrom(r.Context())
@@ -125,7 +127,7 @@ func (s *Server) forbidden(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, title, msg string) {
-	p := s.page(w, r, title, home, templates.Crumb{Label: title})
+	p := s.page(w, r, title, templates.Crumb{Label: home.Label, Href: s.link(r, "/")}, templates.Crumb{Label: title})
 	var buf bytes.Buffer
 	if err := templates.ErrorPage(p, status, title, msg).Render(r.Context(), &buf); err != nil {
 		http.Error(w, title, status)

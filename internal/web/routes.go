@@ -36,66 +36,71 @@ func (s *Server) Handler() http.Handler {
 		http.Redirect(w, r, s.assets.URL("img/favicon.svg"), http.StatusMovedPermanently)
 	})
 
-	// Public pages are documents: rendered once per content version, kept
-	// compressed in memory and served to everyone alike, with an ETag and
-	// no cookie or nonce (pagecache.go). A new public page is one more
-	// line: perMinute when it shows the time, the query parameters it reads.
-	r.Group(func(r chi.Router) {
-		r.With(s.document(untilChanged)).Get("/", s.homePage)
-		r.With(s.document(untilChanged, "argomento")).Get("/servizi", s.servicesList)
-		r.With(s.document(untilChanged)).Get("/servizi/{slug}", s.serviceSheet)
-		r.With(s.document(untilChanged)).Get("/privacy", s.privacyPage)
-		r.With(s.document(untilChanged)).Get("/note-legali", s.legalNotesPage)
-		r.With(s.document(untilChanged)).Get("/dichiarazione-di-accessibilita", s.accessibilityPage)
-		r.With(s.document(untilChanged)).Get("/domande-frequenti", s.faqPage)
-		// Modello Comuni second-level pages: topics and service
-		// categories (topics.go).
-		r.With(s.document(untilChanged)).Get("/argomenti", s.topicsList)
-		r.With(s.document(untilChanged)).Get("/argomenti/{slug}", s.topicPage)
-		r.With(s.document(untilChanged)).Get("/servizi/categoria/{slug}", s.serviceCategory)
+	// The public side, in every language of the catalogue: Italian at
+	// these paths, English (and any other catalogue) under /en/… with the
+	// same routes (lang.go). Staff pages stay Italian.
+	s.mountLanguages(r, func(r chi.Router) {
+		// Public pages are documents: rendered once per content version, kept
+		// compressed in memory and served to everyone alike, with an ETag and
+		// no cookie or nonce (pagecache.go). A new public page is one more
+		// line: perMinute when it shows the time, the query parameters it reads.
+		r.Group(func(r chi.Router) {
+			r.With(s.document(untilChanged)).Get("/", s.homePage)
+			r.With(s.document(untilChanged, "argomento")).Get("/servizi", s.servicesList)
+			r.With(s.document(untilChanged)).Get("/servizi/{slug}", s.serviceSheet)
+			r.With(s.document(untilChanged)).Get("/privacy", s.privacyPage)
+			r.With(s.document(untilChanged)).Get("/note-legali", s.legalNotesPage)
+			r.With(s.document(untilChanged)).Get("/dichiarazione-di-accessibilita", s.accessibilityPage)
+			r.With(s.document(untilChanged)).Get("/domande-frequenti", s.faqPage)
+			// Modello Comuni second-level pages: topics and service
+			// categories (topics.go).
+			r.With(s.document(untilChanged)).Get("/argomenti", s.topicsList)
+			r.With(s.document(untilChanged)).Get("/argomenti/{slug}", s.topicPage)
+			r.With(s.document(untilChanged)).Get("/servizi/categoria/{slug}", s.serviceCategory)
 
-		// Offices: find the office of a Comune, its hours, open data.
-		r.With(s.document(untilChanged, "q", "comune")).Get("/comuni", s.comuniList)
-		r.With(s.document(perMinute)).Get("/comuni/{comune}", s.comunePage)
-		r.With(s.document(perMinute)).Get("/uffici/{slug}", s.officePage)
-		r.With(s.document(untilChanged)).Get("/opendata", s.openDataPage)
-		r.With(s.document(perMinute)).Get("/opendata/uffici.json", s.openDataJSON)
-		r.With(s.document(perMinute)).Get("/opendata/uffici.csv", s.openDataCSV)
-	})
-	// The page rating: no per-visitor token (CrossOriginProtection refuses
-	// cross-site posts), so that the pages carrying it can be documents.
-	r.With(statelessPage).Post("/valutazione", s.ratingSubmit)
+			// Offices: find the office of a Comune, its hours, open data.
+			r.With(s.document(untilChanged, "q", "comune")).Get("/comuni", s.comuniList)
+			r.With(s.document(perMinute)).Get("/comuni/{comune}", s.comunePage)
+			r.With(s.document(perMinute)).Get("/uffici/{slug}", s.officePage)
+			r.With(s.document(untilChanged)).Get("/opendata", s.openDataPage)
+			r.With(s.document(perMinute)).Get("/opendata/uffici.json", s.openDataJSON)
+			r.With(s.document(perMinute)).Get("/opendata/uffici.csv", s.openDataCSV)
+		})
+		// The page rating: no per-visitor token (CrossOriginProtection refuses
+		// cross-site posts), so that the pages carrying it can be documents.
+		r.With(statelessPage).Post("/valutazione", s.ratingSubmit)
 
-	// Reports of a problem (report.go): a public form without a
-	// per-visitor token, guarded by CrossOriginProtection (above), a
-	// honeypot and a limit per address.
-	r.With(s.document(untilChanged, "pagina")).Get("/segnala-disservizio", s.reportForm)
-	r.Post("/segnala-disservizio", s.reportSubmit)
-	r.Get("/segnala-disservizio/inviata", s.reportDone)
+		// Reports of a problem (report.go): a public form without a
+		// per-visitor token, guarded by CrossOriginProtection (above), a
+		// honeypot and a limit per address.
+		r.With(s.document(untilChanged, "pagina")).Get("/segnala-disservizio", s.reportForm)
+		r.Post("/segnala-disservizio", s.reportSubmit)
+		r.Get("/segnala-disservizio/inviata", s.reportDone)
 
-	// Appointment booking: the wizard (state in a draft keyed by the
-	// udc_prenotazione cookie) and the citizen's personal link.
-	r.Group(func(r chi.Router) {
-		r.Use(s.protect)
-		r.Get("/prenota", s.bookingPlace)
-		r.Post("/prenota/luogo", s.bookingPlaceSave)
-		r.Get("/prenota/data", s.bookingSlot)
-		r.Post("/prenota/data", s.bookingSlotSave)
-		r.Get("/prenota/dettagli", s.bookingDetails)
-		r.Post("/prenota/dettagli", s.bookingDetailsSave)
-		r.Get("/prenota/richiedente", s.bookingApplicant)
-		r.Post("/prenota/richiedente", s.bookingApplicantSave)
-		r.Get("/prenota/riepilogo", s.bookingSummary)
-		r.Post("/prenota/conferma", s.bookingSubmit)
-		r.Get("/prenota/fatto", s.bookingDone)
-		r.Get("/prenota/fatto/appuntamento.ics", s.bookingDoneCalendar)
-		r.Route("/appuntamento/{token}", func(r chi.Router) {
-			r.Get("/", s.appointmentView)
-			r.Get("/appuntamento.ics", s.appointmentCalendar)
-			r.Get("/annulla", s.appointmentCancelForm)
-			r.Post("/annulla", s.appointmentCancel)
-			r.Get("/sposta", s.appointmentMoveForm)
-			r.Post("/sposta", s.appointmentMove)
+		// Appointment booking: the wizard (state in a draft keyed by the
+		// udc_prenotazione cookie) and the citizen's personal link.
+		r.Group(func(r chi.Router) {
+			r.Use(s.protect)
+			r.Get("/prenota", s.bookingPlace)
+			r.Post("/prenota/luogo", s.bookingPlaceSave)
+			r.Get("/prenota/data", s.bookingSlot)
+			r.Post("/prenota/data", s.bookingSlotSave)
+			r.Get("/prenota/dettagli", s.bookingDetails)
+			r.Post("/prenota/dettagli", s.bookingDetailsSave)
+			r.Get("/prenota/richiedente", s.bookingApplicant)
+			r.Post("/prenota/richiedente", s.bookingApplicantSave)
+			r.Get("/prenota/riepilogo", s.bookingSummary)
+			r.Post("/prenota/conferma", s.bookingSubmit)
+			r.Get("/prenota/fatto", s.bookingDone)
+			r.Get("/prenota/fatto/appuntamento.ics", s.bookingDoneCalendar)
+			r.Route("/appuntamento/{token}", func(r chi.Router) {
+				r.Get("/", s.appointmentView)
+				r.Get("/appuntamento.ics", s.appointmentCalendar)
+				r.Get("/annulla", s.appointmentCancelForm)
+				r.Post("/annulla", s.appointmentCancel)
+				r.Get("/sposta", s.appointmentMoveForm)
+				r.Post("/sposta", s.appointmentMove)
+			})
 		})
 	})
 

@@ -13,6 +13,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/udc-umbria/portal/internal/auth"
 	"github.com/udc-umbria/portal/internal/config"
+	"github.com/udc-umbria/portal/internal/i18n"
 	"github.com/udc-umbria/portal/internal/metrics"
 	"github.com/udc-umbria/portal/internal/notify"
 	"github.com/udc-umbria/portal/internal/store"
@@ -42,6 +43,10 @@ type Server struct {
 	notifier *notify.Notifier
 	// passwords bounds the argon2id computations running at once.
 	passwords *auth.PasswordGate
+	// catalog translates the public side (lang.go); pseudo makes the
+	// default language the pseudo-locale (tests).
+	catalog *i18n.Catalog
+	pseudo  bool
 }
 
 // Options are the inputs to New.
@@ -77,6 +82,13 @@ type Options struct {
 	// PageCacheTTL bounds how long a public page is served from memory
 	// without being rendered again: 0 means pageCacheTTL (60 seconds).
 	PageCacheTTL time.Duration
+	// Catalog holds the languages of the public side; nil means the
+	// embedded catalogues (i18n.Load). Every language but the default one
+	// is served under its own path prefix (/en/…).
+	Catalog *i18n.Catalog
+	// PseudoLocale renders the default language through the pseudo-locale,
+	// every catalogue message wrapped in ⟦ ⟧ (tests find untranslated text).
+	PseudoLocale bool
 }
 
 // passwordWait is how long a login waits for a free password check
@@ -102,6 +114,12 @@ func New(ctx context.Context, o Options) (*Server, error) {
 		sessStore = o.Store.SessionStore()
 	}
 	sessStore = sealedSessions{inner: sessStore, keys: o.Config.SecretKeys}
+	catalog := o.Catalog
+	if catalog == nil {
+		if catalog, err = i18n.Load(); err != nil {
+			return nil, err
+		}
+	}
 	notifier := o.Notifier
 	if notifier == nil {
 		notifier = notify.New(o.Config.BaseURL)
@@ -118,6 +136,7 @@ func New(ctx context.Context, o Options) (*Server, error) {
 	}
 	s.sessions.ErrorFunc = s.serverError
 	s.notifier = notifier
+	s.catalog, s.pseudo = catalog, o.PseudoLocale
 	s.passwords = o.PasswordGate
 	if s.passwords == nil {
 		s.passwords = auth.NewPasswordGate(runtime.NumCPU(), passwordWait)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/udc-umbria/portal/internal/auth"
+	"github.com/udc-umbria/portal/internal/i18n"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/templates"
 )
@@ -41,6 +42,7 @@ func (s *Server) staffPage(r *http.Request, title, section string, crumbs ...tem
 		Breadcrumbs: crumbs,
 		Flash:       s.sessions.PopString(ctx, sessFlash),
 		Section:     section,
+		L:           s.catalog.Localizer(i18n.Default),
 	}}
 	if u, ok := staffFrom(ctx); ok {
 		sp.User = &templates.StaffUser{Name: u.DisplayName(), RoleLabel: u.Role.Label(), IsAdmin: u.Role == auth.RoleAdmin,
