@@ -163,6 +163,6 @@ func (s *Server) comunePage(w http.ResponseWriter, r *http.Request) {
 	p.Section = "comuni"
 	p.Demo = demo
 	p.Description = "L'Ufficio della Cittadinanza che serve il Comune di " + c.Name + ": indirizzo, contatti, orari e se è aperto ora."
-	p.Rating = s.ratingFor(r, "Quanto sono chiare le informazioni su questa pagina?")
+	p.Rating = s.ratingFor(r, ratingQuestion)
 	s.render(w, r, http.StatusOK, templates.ComunePage(p, v))
 }

@@ -25,6 +25,6 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.page(w, r, "")
 	p.Description = "Trova l'Ufficio della Cittadinanza del tuo Comune, i suoi orari, e prenota un appuntamento con un'assistente sociale o un educatore."
-	p.Rating = s.ratingFor(r, "Quanto sono chiare le informazioni su questa pagina?")
+	p.Rating = s.ratingFor(r, ratingQuestion)
 	s.render(w, r, http.StatusOK, templates.HomePage(p, templates.HomeView{Comuni: opts, Topics: usedTopics(sheets)}))
 }

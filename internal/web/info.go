@@ -35,6 +35,6 @@ func (s *Server) faqPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.page(w, r, "Domande frequenti", home, templates.Crumb{Label: "Domande frequenti"})
 	p.Section = "faq"
-	p.Rating = s.ratingFor(r, "Quanto sono chiare le informazioni su questa pagina?")
+	p.Rating = s.ratingFor(r, ratingQuestion)
 	s.render(w, r, http.StatusOK, templates.FAQPage(p, entries))
 }

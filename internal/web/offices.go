@@ -42,7 +42,7 @@ func (s *Server) officePage(w http.ResponseWriter, r *http.Request) {
 	p.Demo = o.IsDemo
 	p.Description = fmt.Sprintf("%s: indirizzo, contatti, orari e aperture dei prossimi giorni. %s.", o.Name, v.Status.Text)
 	p.JSONLD = s.officeJSONLD(o, now)
-	p.Rating = s.ratingFor(r, "Quanto sono chiare le informazioni su questa pagina?")
+	p.Rating = s.ratingFor(r, ratingQuestion)
 	s.render(w, r, http.StatusOK, templates.OfficePage(p, v))
 }
 
