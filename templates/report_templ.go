@@ -194,7 +194,7 @@ func ReportFormPage(p Page, v ReportForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = TextArea(Field{ID: "descrizione", Label: p.T("report.form.description"), Value: v.Description, Error: v.Errors["descrizione"],
+			templ_7745c5c3_Err = TextArea(Field{ID: "descrizione", Label: p.T("report.form.details"), Value: v.Description, Error: v.Errors["descrizione"],
 				Required: true, MarkRequired: true, MaxLength: v.DescriptionMax, Rows: 6, Hint: v.DescriptionHint}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -315,9 +315,9 @@ func ReportFormPage(p Page, v ReportForm) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var15 string
-			templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(p.T("report.form.other"))
+			templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(p.T("report.form.other_ways"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/report.templ`, Line: 97, Col: 71}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/report.templ`, Line: 97, Col: 76}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var15))
 			if templ_7745c5c3_Err != nil {
