@@ -79,7 +79,7 @@ func (s *Server) comuniList(w http.ResponseWriter, r *http.Request) {
 	if cs := byZone[0]; len(cs) > 0 {
 		// Which Zona sociale these belong to is for data managers to
 		// settle; a citizen only needs to find their Comune.
-		v.Groups = append(v.Groups, comuneGroup("altri-comuni", l.T("office.comuni.other"), provincesNote(l, cs), cs))
+		v.Groups = append(v.Groups, comuneGroup("altri-comuni", l.T("office.comuni.others"), provincesNote(l, cs), cs))
 	}
 
 	title := l.T("office.comuni.title")
