@@ -230,7 +230,7 @@ func ReportFormPage(p Page, v ReportForm) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			templ_7745c5c3_Err = SelectField(Field{ID: "ufficio", Label: p.T("report.form.office"), Empty: p.T("report.form.office_empty"),
-				Options: v.Offices, Value: v.Office, Error: v.Errors["ufficio"]}).Render(ctx, templ_7745c5c3_Buffer)
+				Options: v.Offices, Value: v.Office, Error: v.Errors["ufficio"], Attrs: templ.Attributes{"translate": "no"}}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

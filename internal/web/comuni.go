@@ -153,7 +153,7 @@ func (s *Server) comunePage(w http.ResponseWriter, r *http.Request) {
 	l := s.loc(r)
 	v := templates.ComuneView{Name: c.Name, Where: l.T("office.comuni.province", "Name", provinceNames[c.Province])}
 	if c.ZonaName != "" {
-		v.Where += " · " + c.ZonaName
+		v.Where = l.T("office.comune.where", "Province", v.Where, "Zone", c.ZonaName)
 	}
 	demo := false
 	for _, oi := range data.serving[c.ISTAT] {
@@ -162,7 +162,7 @@ func (s *Server) comunePage(w http.ResponseWriter, r *http.Request) {
 		v.Offices = append(v.Offices, officeCard(l, o, served.AreaNote, now))
 		demo = demo || o.IsDemo
 	}
-	p := s.page(w, r, l.T("office.comune.title_meta", "Name", c.Name), home, comuniCrumbOf(l), templates.Crumb{Label: c.Name})
+	p := s.page(w, r, l.T("office.comune.title_meta", "Name", c.Name), home, comuniCrumbOf(l), templates.Crumb{Label: c.Name, Data: true})
 	p.Section = "comuni"
 	p.Demo = demo
 	p.Description = l.T("office.comune.meta", "Name", c.Name)

@@ -36,7 +36,7 @@ func (s *Server) officePage(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	l := s.loc(r)
 	v := officeView(l, o, now)
-	p := s.page(w, r, o.Name, home, comuniCrumbOf(l), templates.Crumb{Label: o.SeatName, Href: v.Seat.Href}, templates.Crumb{Label: o.Name})
+	p := s.page(w, r, o.Name, home, comuniCrumbOf(l), templates.Crumb{Label: o.SeatName, Href: v.Seat.Href, Data: true}, templates.Crumb{Label: o.Name, Data: true})
 	p.Section = "comuni"
 	p.Demo = o.IsDemo
 	p.Description = l.T("office.meta", "Name", o.Name, "Status", v.Status.Text)

@@ -53,7 +53,7 @@ func (s *Server) serviceSheet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l := s.loc(r)
-	p := s.page(w, r, sh.Title, home, servicesCrumbOf(l), categoryCrumb(l, sh.Category), templates.Crumb{Label: sh.Title})
+	p := s.page(w, r, sh.Title, home, servicesCrumbOf(l), categoryCrumb(l, sh.Category), templates.Crumb{Label: sh.Title, Data: true})
 	p.Section = "servizi"
 	p.Description = sh.Summary
 	p.JSONLD = s.serviceJSONLD(sh)
