@@ -40,7 +40,7 @@ func (s *Server) officePage(w http.ResponseWriter, r *http.Request) {
 	p.Section = "comuni"
 	p.Demo = o.IsDemo
 	p.Description = l.T("office.meta", "Name", o.Name, "Status", v.Status.Text)
-	p.JSONLD = s.officeJSONLD(o, now)
+	p.JSONLD = s.officeJSONLD(l, o, now)
 	p.Rating = s.ratingFor(r, ratingQuestion)
 	s.render(w, r, http.StatusOK, templates.OfficePage(p, v))
 }
@@ -212,14 +212,14 @@ const jsonLDHorizon = 60
 // officeJSONLD describes the office as a schema.org GovernmentOffice with
 // its weekly hours and, as validFrom/validThrough entries opening and
 // closing at 00:00 (closed all day), its closures and the holidays of the
-// coming weeks.
-func (s *Server) officeJSONLD(o store.Office, now time.Time) string {
+// coming weeks. Its prose (kinds of opening, reasons) is in l's language.
+func (s *Server) officeJSONLD(l *i18n.Localizer, o store.Office, now time.Time) string {
 	sch := o.Schedule()
 	today := hours.DateOf(now)
 	var specs []map[string]any
 	for _, iv := range o.Hours {
 		specs = append(specs, map[string]any{
-			"@type": "OpeningHoursSpecification", "name": iv.Kind.Label(),
+			"@type": "OpeningHoursSpecification", "name": kindLabel(l, iv.Kind),
 			"dayOfWeek": "https://schema.org/" + jsonLDDays[iv.Weekday], "opens": iv.Start.String(), "closes": iv.End.String(),
 		})
 	}
@@ -232,19 +232,19 @@ func (s *Server) officeJSONLD(o store.Office, now time.Time) string {
 	}
 	for _, c := range o.Closures {
 		if !c.To.Before(today) {
-			specs = append(specs, closedDay(c.From, c.To, sch.Day(c.From).Reason))
+			specs = append(specs, closedDay(c.From, c.To, dayReason(l, sch, c.From)))
 		}
 	}
 	for _, plan := range sch.Days(today, jsonLDHorizon) {
 		wd := plan.Date.Weekday()
 		opensThatWeekday := slices.ContainsFunc(o.Hours, func(iv hours.Interval) bool { return iv.Weekday == wd })
 		if plan.Reason != "" && !covered(plan.Date) && opensThatWeekday {
-			specs = append(specs, closedDay(plan.Date, plan.Date, plan.Reason))
+			specs = append(specs, closedDay(plan.Date, plan.Date, dayReason(l, sch, plan.Date)))
 		}
 	}
 	for _, so := range o.Specials {
 		if !so.Date.Before(today) {
-			specs = append(specs, map[string]any{"@type": "OpeningHoursSpecification", "name": cmp.Or(so.Note, "Apertura straordinaria"),
+			specs = append(specs, map[string]any{"@type": "OpeningHoursSpecification", "name": cmp.Or(so.Note, l.T("office.special")),
 				"validFrom": so.Date.String(), "validThrough": so.Date.String(), "opens": so.Start.String(), "closes": so.End.String()})
 		}
 	}
@@ -276,7 +276,7 @@ func (s *Server) officeJSONLD(o store.Office, now time.Time) string {
 		doc["geo"] = map[string]any{"@type": "GeoCoordinates", "latitude": *o.Latitude, "longitude": *o.Longitude}
 	}
 	if o.IsDemo {
-		doc["description"] = "Ufficio dimostrativo: dati di esempio, non reali."
+		doc["description"] = l.T("office.jsonld_demo")
 	}
 	return jsonLDString(doc)
 }
