@@ -83,7 +83,8 @@ func dayReason(l *i18n.Localizer, sch hours.Schedule, d hours.Date) string {
 			case r == "":
 				return l.T("office.status.closed")
 			case strings.HasPrefix(strings.ToLower(r), "chiuso"):
-				return r
+				// Staff wrote the whole sentence: shown as written.
+				return l.T("office.closed_as_written", "Reason", r)
 			}
 			return l.T("office.closed_because", "Reason", r)
 		}
