@@ -229,8 +229,9 @@ func TestEnglish_PublicPages_EnglishTextAndLinksStayInEnglish(t *testing.T) {
 	if resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("English report with errors: %d", resp.StatusCode)
 	}
-	mustContain(t, "English report errors", body, "There are ", "Describe the problem.", "Choose the type of problem.",
-		"Enter a valid e-mail address", `action="/en/segnala-disservizio"`)
+	mustContain(t, "English report errors", html.UnescapeString(body), "There are 7 errors", "Describe the problem.", "Choose the type of problem.",
+		"Enter a valid e-mail address", "The name can be up to 100 characters long.", "Enter the address of a page of this portal",
+		"Choose an office from the list", "you must confirm that you have read the privacy notice", `action="/en/segnala-disservizio"`)
 	done := sendReport(t, e, "/en")
 	if !strings.HasPrefix(done, "/en/segnala-disservizio/inviata?codice=") {
 		t.Fatalf("English report: redirected to %q", done)
