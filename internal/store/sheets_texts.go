@@ -70,6 +70,14 @@ func (s Sheet) WithText(t Sheet) Sheet {
 	return out
 }
 
+// Language is the language of the sheet's prose: "it" unless set.
+func (s Sheet) Language() string {
+	if s.Lang == "" {
+		return DefaultLang
+	}
+	return s.Lang
+}
+
 // textOnly keeps of sh what a text in another language holds.
 func textOnly(sh Sheet) Sheet {
 	return Sheet{ID: sh.ID, Version: sh.Version}.WithText(sh)
