@@ -228,7 +228,8 @@ func TestContentLang_OfficeNotes_EnglishOrItalianWithNotice_OwnOfficeOnly(t *tes
 		strings.Contains(page, onlyItalian) || strings.Contains(page, "Il venerdì") {
 		t.Error("the English page does not show the English notes alone")
 	}
-	if _, it := e.fresh().get("/uffici/udc-alfa"); !strings.Contains(it, "Il venerdì solo su appuntamento.") || strings.Contains(it, "Fridays") {
+	if _, it := e.fresh().get("/uffici/udc-alfa"); !strings.Contains(it, `</strong> <span translate="no">Il venerdì solo su appuntamento.</span>`) ||
+		strings.Contains(it, "Fridays") {
 		t.Error("the Italian page changed")
 	}
 	// Another office's notes are not reachable.
