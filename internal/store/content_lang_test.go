@@ -3,8 +3,10 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/udc-umbria/portal/internal/dbtest"
 	"github.com/udc-umbria/portal/internal/store"
@@ -178,4 +180,56 @@ func TestOfficeNotes_PerLanguage_LoadedWithTheOffice(t *testing.T) {
 	if len(rows) != 3 || rows[1][0] != "office_notes" || !strings.Contains(rows[1][2], `"lang": "en"`) {
 		t.Errorf("audit %v", rows)
 	}
+}
+
+// Saving content in another language announces it as the Italian content
+// is announced, so cached pages are dropped (and, for the office notes,
+// the office data too).
+func TestContentLang_ChangesAnnounced(t *testing.T) {
+	st, u := seededSheets(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	office := staffOffice(t, st.Pool(), "ufficio-a")
+	it, _ := st.SheetForEditing(ctx, seedSlug)
+	faq, _ := st.ListFAQ(ctx)
+	ready := make(chan struct{})
+	got := make(chan string, 20)
+	go func() {
+		_ = st.WatchChanges(ctx, func() { close(ready) }, func(channel, payload string) { got <- channel + " " + payload })
+	}()
+	select {
+	case <-ready:
+	case <-time.After(10 * time.Second):
+		t.Fatal("never ready")
+	}
+	expect := func(what string, want ...string) {
+		t.Helper()
+		seen := map[string]bool{}
+		deadline := time.After(5 * time.Second)
+		for len(seen) < len(want) {
+			select {
+			case g := <-got:
+				seen[g] = true
+			case <-deadline:
+				t.Fatalf("%s: announced %v, want %v", what, seen, want)
+			}
+		}
+		for _, w := range want {
+			if !seen[w] {
+				t.Errorf("%s: announced %v, want %q", what, seen, w)
+			}
+		}
+	}
+	if _, err := st.SaveSheetText(ctx, store.SheetTextEdit{SheetID: it.ID, Lang: "en", Text: englishText("Call."), ActorID: u.ID, Today: today}); err != nil {
+		t.Fatal(err)
+	}
+	expect("sheet", store.ContentChangedChannel+" service_sheet_texts", store.ContentChangedChannel+" service_sheet_versions")
+	if _, err := st.SaveFAQText(ctx, u.ID, faq[0].ID, "en", store.FAQEdit{Question: "Why?", AnswerMD: "Because.", AnswerHTML: "<p>Because.</p>"}); err != nil {
+		t.Fatal(err)
+	}
+	expect("faq", store.ContentChangedChannel+" faq_item_texts")
+	if _, err := st.SaveOfficeNotes(ctx, u.ID, office, "en", store.OfficeNotes{HoursNote: "Mornings only."}); err != nil {
+		t.Fatal(err)
+	}
+	expect("office", store.ContentChangedChannel+" office_texts", store.OfficeChangedChannel+" "+strconv.FormatInt(office, 10))
 }
