@@ -103,16 +103,16 @@ type OfficeView struct {
 	TeamOther string
 	Week      WeekTable
 	HoursNote string
-	// Notes says in which language HoursNote and Accessibility are shown.
-	Notes    ContentLang
-	Days     []DayRow
-	Status   OfficeStatus
-	BookHref string
-	Demo     bool
+	Days      []DayRow
+	Status    OfficeStatus
+	BookHref  string
+	Demo      bool
 	// SourceNote says where the data comes from and how reliable it is.
 	SourceNote string
 	// Updated is "02/12/2026".
 	Updated string
+	// Notes says in which language HoursNote and Accessibility are shown.
+	Notes ContentLang
 }
 
 // areaSuffix is ": Centro storico" after a Comune served only in part,
