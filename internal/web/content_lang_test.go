@@ -110,6 +110,19 @@ func TestContentLang_StaffEditsEnglishSheet_EnglishPageShowsIt_ItalianUnchanged(
 
 func TestContentLang_EnglishSheetVersions_CompareAndRestore(t *testing.T) {
 	e, _ := newSheetEnv(t, auth.RoleEditor)
+	// A translation needs its title: 422, the typed text kept, nothing stored.
+	resp, body := e.editSheet(seedSheetStaffEN, "salva", url.Values{"titolo": {""}, "come-fare": {"Call the office."}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Inserisci il titolo del servizio.") ||
+		!strings.Contains(body, "Call the office.") {
+		t.Fatalf("no title: %d\n%s", resp.StatusCode, problemOf(body))
+	}
+	sh, err := e.Store.SheetForEditing(context.Background(), "ufficio-della-cittadinanza")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vs, _ := e.Store.ListSheetVersionsIn(context.Background(), sh.ID, "en"); len(vs) != 0 {
+		t.Fatalf("stored after an error: %+v", vs)
+	}
 	for _, how := range []string{"Call the office.", "Book online."} {
 		if resp, body := e.editSheet(seedSheetStaffEN, "salva", url.Values{"titolo": {"Citizens Office"}, "come-fare": {how}}); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("save %q: %d\n%s", how, resp.StatusCode, problemOf(body))
@@ -127,7 +140,7 @@ func TestContentLang_EnglishSheetVersions_CompareAndRestore(t *testing.T) {
 	if strings.Contains(body, ">Categoria</h2>") {
 		t.Error("the English comparison shows the Italian-only fields")
 	}
-	resp, _ := e.post(seedSheetStaffEN+"/versioni/1/ripristina", url.Values{"csrf_token": {e.csrf(seedSheetStaffEN + "/versioni")}})
+	resp, _ = e.post(seedSheetStaffEN+"/versioni/1/ripristina", url.Values{"csrf_token": {e.csrf(seedSheetStaffEN + "/versioni")}})
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != seedSheetStaffEN+"/versioni" {
 		t.Fatalf("restore: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
