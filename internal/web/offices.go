@@ -36,7 +36,9 @@ func (s *Server) officePage(w http.ResponseWriter, r *http.Request) {
 	}
 	o := data.offices[i]
 	now := s.now()
+	notes := officeInLang(r, &o)
 	v := officeView(o, now)
+	v.Notes = notes
 	p := s.page(w, r, o.Name, home, comuniCrumb, templates.Crumb{Label: o.SeatName, Href: v.Seat.Href}, templates.Crumb{Label: o.Name})
 	p.Section = "comuni"
 	p.Demo = o.IsDemo

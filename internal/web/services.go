@@ -45,12 +45,17 @@ func (s *Server) serviceSheet(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	shown, err := s.sheetInLang(r, &sh)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	p := s.page(w, r, sh.Title, home, servicesCrumb, categoryCrumb(sh.Category), templates.Crumb{Label: sh.Title})
 	p.Section = "servizi"
 	p.Description = sh.Summary
 	p.JSONLD = s.serviceJSONLD(sh)
 	p.Rating = s.ratingFor(r, ratingQuestion)
-	s.render(w, r, http.StatusOK, templates.SheetPage(p, sheetView(sh)))
+	s.render(w, r, http.StatusOK, templates.SheetPage(p, withContent(sheetView(sh), shown)))
 }
 
 // sheetView maps a stored sheet to the Modello Comuni sections, in the
@@ -116,6 +121,7 @@ func (s *Server) serviceJSONLD(sh store.Sheet) string {
 	doc := map[string]any{
 		"@context":    "https://schema.org",
 		"@type":       "GovernmentService",
+		"inLanguage":  sh.Language(),
 		"name":        sh.Title,
 		"description": sh.Summary,
 		"serviceType": sh.Category,
