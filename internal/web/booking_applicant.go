@@ -64,7 +64,7 @@ func (s *Server) bookingApplicantSave(w http.ResponseWriter, r *http.Request) {
 	f.NeedsInterpreter = f.NeedsInterpreter || strings.TrimSpace(f.InterpreterLanguage) != ""
 	f.NeedsAccessibility = f.NeedsAccessibility || strings.TrimSpace(f.AccessibilityNote) != ""
 	f.Normalize()
-	if errs := f.Validate(); len(errs) > 0 {
+	if errs := f.Validate(s.loc(r)); len(errs) > 0 {
 		s.render(w, r, http.StatusUnprocessableEntity,
 			templates.BookingApplicantPage(s.bookingPage(w, r, "Errore – Richiedente"), s.applicantView(wz, f, errs)))
 		return

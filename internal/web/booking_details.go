@@ -53,7 +53,7 @@ func (s *Server) bookingDetailsSave(w http.ResponseWriter, r *http.Request) {
 	}
 	f := booking.DetailsForm{Reason: r.PostFormValue(booking.FieldReason), Note: r.PostFormValue(booking.FieldNote)}
 	f.Normalize()
-	if errs := f.Validate(bs.Reasons); len(errs) > 0 {
+	if errs := f.Validate(bs.Reasons, s.loc(r)); len(errs) > 0 {
 		v, _ := s.detailsView(wz, f, errs)
 		s.render(w, r, http.StatusUnprocessableEntity, templates.BookingDetailsPage(s.bookingPage(w, r, "Errore – Dettagli appuntamento"), v))
 		return

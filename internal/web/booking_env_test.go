@@ -71,7 +71,7 @@ func newBookingEnv(t testing.TB, capacity int) *bookingEnv {
 	t.Helper()
 	clock := &testClock{now: time.Now()}
 	mailer := &recordingMailer{}
-	mailer.notifier = notify.New(testBaseURL)
+	mailer.notifier = notify.New(testBaseURL, nil)
 	e := newTestEnv(t, withClock(clock), withOutbox(mailer), withOptions(func(o *web.Options) {
 		// Each simulated citizen sends its own X-Forwarded-For, so that the
 		// per-address limit does not get in the way of the concurrency test.

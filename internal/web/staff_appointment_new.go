@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"github.com/udc-umbria/portal/internal/i18n"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -190,7 +191,7 @@ func (s *Server) staffAppointmentCreate(w http.ResponseWriter, r *http.Request) 
 		s.renderNewAppointment(w, r, http.StatusUnprocessableEntity, in, time.Time{}, "")
 		return
 	}
-	in.Errors = in.Form.Validate(bs.Reasons)
+	in.Errors = in.Form.Validate(bs.Reasons, s.catalog.Localizer(i18n.Italian))
 	q := slotQuery{office: office, settings: bs}
 	sl, offered := s.offeredSlot(q, in.Slot)
 	if !offered {
