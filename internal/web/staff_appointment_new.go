@@ -135,7 +135,7 @@ func (s *Server) renderNewAppointment(w http.ResponseWriter, r *http.Request, st
 			link: func(n int) string {
 				return base + "?" + url.Values{"figura": {string(p)}, "settimana": {strconv.Itoa(n)}}.Encode()
 			}}
-		if v.Picker, err = s.slotPicker(ctx, q); err != nil {
+		if v.Picker, err = s.slotPicker(ctx, s.catalog.Localizer(i18n.Italian), q); err != nil {
 			s.serverError(w, r, err)
 			return
 		}

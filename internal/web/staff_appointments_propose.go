@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"github.com/udc-umbria/portal/internal/i18n"
 	"net/http"
 	"strconv"
 
@@ -62,7 +63,7 @@ func (s *Server) renderPropose(w http.ResponseWriter, r *http.Request, a store.A
 				" in questo ufficio: impostale nella sezione Prenotazioni."
 			break
 		}
-		if v.Picker, err = s.slotPicker(ctx, q); err != nil {
+		if v.Picker, err = s.slotPicker(ctx, s.catalog.Localizer(i18n.Italian), q); err != nil {
 			s.serverError(w, r, err)
 			return
 		}
