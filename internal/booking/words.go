@@ -133,20 +133,20 @@ func (w WeekRange) LabelIn(l *i18n.Localizer) string {
 	return l.T("booking.when.week", "From", first, "To", last)
 }
 
-// HoldRemainingIn is HoldRemaining in l's language.
+// HoldRemainingIn is HoldRemaining in l's language, through the
+// catalogue in every language (Italian reads the time as AtTime does,
+// "fino alle 10:47", "fino all'1:30").
 func HoldRemainingIn(l *i18n.Localizer, expiry, now time.Time) string {
-	if italian(l) {
-		return HoldRemaining(expiry, now)
-	}
 	if HoldExpired(expiry, now) {
 		return l.T("booking.hold.expired")
 	}
 	_, c := wall(expiry)
+	args := []any{"Time", clockIn(c), "Until", untilClock(c)}
 	m := int(expiry.Sub(now) / time.Minute)
 	if m < 1 {
-		return l.T("booking.hold.until_less_than_minute", "Time", clockIn(c))
+		return l.T("booking.hold.until_less_than_minute", args...)
 	}
-	return l.N("booking.hold.until", m, "Time", clockIn(c))
+	return l.N("booking.hold.until", m, args...)
 }
 
 // OpenDaysIn says on which weekdays an office opens: "Aperto lunedì,
