@@ -1,13 +1,13 @@
 package booking
 
 import (
-	"github.com/udc-umbria/portal/internal/i18n"
 	"maps"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/udc-umbria/portal/internal/cf"
+	"github.com/udc-umbria/portal/internal/i18n"
 )
 
 func TestDetailsForm(t *testing.T) {

@@ -1,9 +1,9 @@
 package notify
 
 import (
-	"github.com/udc-umbria/portal/internal/i18n"
 	"strings"
 
+	"github.com/udc-umbria/portal/internal/i18n"
 	"github.com/udc-umbria/portal/internal/mail"
 )
 

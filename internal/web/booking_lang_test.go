@@ -2,12 +2,15 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/udc-umbria/portal/internal/booking"
+	"github.com/udc-umbria/portal/internal/hours"
 	"github.com/udc-umbria/portal/internal/jobs"
 	"github.com/udc-umbria/portal/internal/mail"
 	"github.com/udc-umbria/portal/internal/mailsink"
@@ -129,11 +132,11 @@ func TestBookingEnglish_FlowStaysInEnglishAndTheAppointmentRemembersIt(t *testin
 		t.Error("step 2 still has Italian words")
 	}
 
-	resp, body := e.send("/en/prenota/data", "/en/prenota/data", url.Values{"orario": {freeSlots(slots)[0]}, "settimana": {"0"}})
+	resp, _ := e.send("/en/prenota/data", "/en/prenota/data", url.Values{"orario": {freeSlots(slots)[0]}, "settimana": {"0"}})
 	if got := location(t, resp); got != "/en/prenota/dettagli" {
 		t.Fatalf("after step 2: %s", got)
 	}
-	resp, body = e.send("/en/prenota/dettagli", "/en/prenota/dettagli", url.Values{"motivo": {"Prima informazione"}})
+	resp, _ = e.send("/en/prenota/dettagli", "/en/prenota/dettagli", url.Values{"motivo": {"Prima informazione"}})
 	location(t, resp)
 	resp, body = e.send("/en/prenota/richiedente", "/en/prenota/richiedente", url.Values{"email": {"x"}})
 	if resp.StatusCode != http.StatusUnprocessableEntity {
@@ -270,4 +273,25 @@ func TestBookingEnglish_EMailsArriveInEnglishAtTheSMTPServer(t *testing.T) {
 	if it := got[2]; !strings.HasPrefix(it.Subject(), "Appuntamento confermato per ") || strings.Contains(it.TextBody(), "/en/") {
 		t.Errorf("the Italian booking's e-mail: %q\n%s", it.Subject(), it.TextBody())
 	}
+}
+
+// TestStaffAppointments_LanguageNextToTheInterpreter: the staff pages,
+// which stay Italian, show the language an appointment was booked in:
+// the day's agenda for a language other than Italian, the detail always.
+func TestStaffAppointments_LanguageNextToTheInterpreter(t *testing.T) {
+	e := newApptEnv(t)
+	e.bookingEnv.browser().inLanguage("/en").book("", "john.smith@example.org")
+	var id int64
+	var start time.Time
+	if err := e.Store.Pool().QueryRow(context.Background(), `SELECT id, starts_at FROM appointments WHERE language = 'en'`).Scan(&id, &start); err != nil {
+		t.Fatal(err)
+	}
+	it := e.bookWith(booking.AssistenteSociale, 0, "maria@example.org", nil)
+
+	_, body := e.staff.get(e.base + "/giorno?data=" + hours.DateOf(start).String())
+	mustContain(t, "agenda", body, "Lingua: inglese")
+	_, body = e.staff.get(fmt.Sprintf("%s/%d", e.base, id))
+	mustContain(t, "detail", body, "<dt>Lingua delle comunicazioni</dt>", "<dd>inglese</dd>", "<dt>Interprete</dt>")
+	_, body = e.staff.get(e.path(it, ""))
+	mustContain(t, "Italian detail", body, "<dd>italiano</dd>")
 }

@@ -3,12 +3,12 @@ package web
 import (
 	"context"
 	"errors"
-	"github.com/udc-umbria/portal/internal/i18n"
 	"net/http"
 	"strconv"
 
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/udc-umbria/portal/internal/booking"
+	"github.com/udc-umbria/portal/internal/i18n"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/templates"
 )
