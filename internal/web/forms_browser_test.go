@@ -3,8 +3,8 @@ package web_test
 import (
 	"cmp"
 	"fmt"
-	"strings"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
