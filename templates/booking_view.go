@@ -8,9 +8,10 @@ import (
 	"github.com/a-h/templ"
 )
 
-// BookingSteps are the names of the booking wizard's steps, in order; the
-// stepper shows them and the page title uses the current one.
-var BookingSteps = []string{"Luogo", "Data e orario", "Dettagli appuntamento", "Richiedente", "Riepilogo"}
+// BookingSteps are the message IDs of the names of the booking wizard's
+// steps, in order; the stepper shows them and the page title uses the
+// current one.
+var BookingSteps = []string{"booking.step.place", "booking.step.slot", "booking.step.details", "booking.step.applicant", "booking.step.summary"}
 
 // BookingFrame is what every step page of the booking wizard shares.
 type BookingFrame struct {
@@ -76,17 +77,12 @@ func reasonChoices(reasons []string) []Choice {
 }
 
 // contactChannels are the ways a citizen can ask to be contacted.
-var contactChannels = []Choice{
-	{ID: "canale-email", Value: "email", Label: "E-mail"},
-	{ID: "canale-telefono", Value: "telefono", Label: "Telefono"},
+func contactChannels(p Page) []Choice {
+	return []Choice{
+		{ID: "canale-email", Value: "email", Label: p.T("booking.channel.email")},
+		{ID: "canale-telefono", Value: "telefono", Label: p.T("booking.channel.telefono")},
+	}
 }
-
-// The slot list of the booking pages: its legend and what choosing a time
-// does.
-const (
-	slotLegend    = "Scegli il giorno e l'orario"
-	slotHoldIntro = "Scegliendo un orario lo riserviamo per te per 15 minuti, il tempo di completare la prenotazione."
-)
 
 // BookingOffice is an office as shown in the booking pages: radio card,
 // confirmation, personal appointment page.
@@ -228,6 +224,9 @@ type SummarySection struct {
 type SummaryRow struct {
 	Label string
 	Value string
+	// Data marks a value that is not text to translate (a name, an
+	// address, what the citizen typed).
+	Data bool
 }
 
 // BookingSummary is step 5: every answer, and the final submit.
@@ -269,9 +268,6 @@ type WhatToBring struct {
 	// and then nothing is said.
 	SheetTitle, SheetHref string
 }
-
-// NoDocumentsToBring is «Cosa portare» when the sheet lists nothing.
-const NoDocumentsToBring = "La scheda del servizio non indica documenti da portare: se per la tua situazione servono documenti, te lo dirà l'ufficio."
 
 // BookingLink is a labelled link.
 type BookingLink struct {

@@ -105,6 +105,9 @@ type StaffAppointmentView struct {
 	PhoneHref     string
 	FiscalCode    string
 	Channel       string
+	// Language is the language the citizen booked in, the one of the
+	// e-mails and the personal page ("inglese").
+	Language string
 	// Interpreter is the language, when an interpreter is needed;
 	// Accessibility the support asked for, when needed.
 	NeedsInterpreter   bool

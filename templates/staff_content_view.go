@@ -50,6 +50,8 @@ type StaffSheetForm struct {
 	Updated      string
 	VersionsHref string
 	PublicHref   string
+	// Tabs choose the language to edit (edit form only).
+	Tabs []StaffLangTab
 }
 
 // StaffSheetSection is one Markdown section of the form.
@@ -92,6 +94,8 @@ type StaffSheetVersionsView struct {
 	CompareAction string
 	Current       int
 	Versions      []StaffSheetVersionRow
+	// Tabs choose the language of the versions shown.
+	Tabs []StaffLangTab
 	// From and To are the versions preselected in the comparison form.
 	FromChoices []Choice
 	ToChoices   []Choice

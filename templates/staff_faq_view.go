@@ -33,6 +33,8 @@ type StaffFAQForm struct {
 	// Facts about the stored question (edit form only).
 	Modified     string
 	DeleteAction string
+	// Tabs choose the language to edit (edit form only).
+	Tabs []StaffLangTab
 }
 
 // StaffFAQFieldOrder is the order of the form's fields, for the error

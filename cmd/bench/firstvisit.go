@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"net/http"
+
+	"github.com/udc-umbria/portal/internal/firstvisit"
 )
 
 // firstVisitPages are the page families whose first visit is weighed.
@@ -15,15 +17,8 @@ var firstVisitPages = []struct{ family, path string }{
 }
 
 // firstVisitBytes weighs the first visit of a page: the HTML and every
-// asset it loads, as sent compressed. It is nil until package
-// internal/firstvisit is merged, and the table then says "n/a".
-//
-// TODO(issue 10, merge): connect internal/firstvisit here, e.g.
-//
-//	func init() {
-//		firstVisitBytes = func(ctx context.Context, c *http.Client, pageURL string) (int64, error) {
-//			r, err := firstvisit.Measure(ctx, c, pageURL)
-//			return r.<total compressed bytes>, err
-//		}
-//	}
-var firstVisitBytes func(ctx context.Context, client *http.Client, pageURL string) (int64, error)
+// asset it loads, as sent compressed (internal/firstvisit).
+var firstVisitBytes = func(ctx context.Context, client *http.Client, pageURL string) (int64, error) {
+	r, err := firstvisit.Measure(ctx, client, pageURL)
+	return r.Compressed, err
+}

@@ -425,17 +425,12 @@ func measureFirstVisits(ctx context.Context, base string) []firstVisit {
 	var out []firstVisit
 	for _, p := range firstVisitPages {
 		fv := firstVisit{family: p.family, path: p.path}
-		switch {
-		case firstVisitBytes == nil:
-			fv.note = "n/a (internal/firstvisit not merged yet)"
-		default:
-			client := &http.Client{Timeout: 30 * time.Second}
-			n, err := firstVisitBytes(ctx, client, base+p.path)
-			if err != nil {
-				fv.note = "error: " + strings.ReplaceAll(err.Error(), "|", "/")
-			}
-			fv.bytes = n
+		client := &http.Client{Timeout: 30 * time.Second}
+		n, err := firstVisitBytes(ctx, client, base+p.path)
+		if err != nil {
+			fv.note = "error: " + strings.ReplaceAll(err.Error(), "|", "/")
 		}
+		fv.bytes = n
 		out = append(out, fv)
 	}
 	return out

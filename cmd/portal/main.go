@@ -285,7 +285,7 @@ func serve(ctx context.Context, cfg config.Config, st *store.Store, logger *slog
 	} else if n > 0 {
 		logger.Info("sealed TOTP secrets with the first SECRET_KEY", "count", n)
 	}
-	notifier := notify.New(cfg.BaseURL)
+	notifier := notify.New(cfg.BaseURL, nil)
 	outbox, err := jobs.New(st.Pool(), jobs.Options{InsertOnly: true, Notifier: notifier, Deliveries: st, Keys: cfg.SecretKeys})
 	if err != nil {
 		return err

@@ -94,7 +94,7 @@ func TestStaffForm(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := valid()
 			tc.edit(&f)
-			got := f.Validate(reasons)
+			got := f.Validate(reasons, italianLoc)
 			checkErrors(t, got, tc.want)
 			for k := range got {
 				if !slices.Contains(StaffFormFields(), k) {

@@ -1,13 +1,14 @@
 package booking
 
 import (
-	"fmt"
+	"errors"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/udc-umbria/portal/internal/cf"
+	"github.com/udc-umbria/portal/internal/i18n"
 )
 
 // Input names of the booking forms. They are the keys of the errors
@@ -93,18 +94,18 @@ func (f *DetailsForm) Normalize() {
 }
 
 // Validate checks a normalised form against the office's reasons and
-// returns the problems in Italian keyed by input name; the map is empty
-// when the form is valid.
-func (f DetailsForm) Validate(reasons []string) map[string]string {
+// returns the problems in l's language (the catalogue's booking.error.*)
+// keyed by input name; the map is empty when the form is valid.
+func (f DetailsForm) Validate(reasons []string, l *i18n.Localizer) map[string]string {
 	errs := map[string]string{}
 	if f.Reason == "" || !slices.Contains(reasons, f.Reason) {
-		errs[FieldReason] = "Scegli il motivo dell'appuntamento."
+		errs[FieldReason] = l.T("booking.error.reason_missing")
 	}
 	switch n := utf8.RuneCountInString(f.Note); {
 	case n > MaxNoteLength:
-		errs[FieldNote] = fmt.Sprintf("La nota può contenere al massimo %d caratteri: ora ne contiene %d.", MaxNoteLength, n)
+		errs[FieldNote] = l.T("booking.error.note_too_long", "Max", MaxNoteLength, "Count", n)
 	case hasControl(f.Note, true):
-		errs[FieldNote] = "La nota contiene caratteri non ammessi."
+		errs[FieldNote] = l.T("booking.error.note_control")
 	}
 	return errs
 }
@@ -156,40 +157,62 @@ func (f *ApplicantForm) Normalize() {
 	}
 }
 
-// Validate checks a normalised form and returns the problems in Italian
-// keyed by input name; the map is empty when the form is valid.
-func (f ApplicantForm) Validate() map[string]string {
+// Validate checks a normalised form and returns the problems in l's
+// language keyed by input name; the map is empty when the form is valid.
+func (f ApplicantForm) Validate(l *i18n.Localizer) map[string]string {
 	errs := map[string]string{}
-	setIf(errs, FieldFirstName, checkName(f.FirstName, "il nome", "Il nome"))
-	setIf(errs, FieldLastName, checkName(f.LastName, "il cognome", "Il cognome"))
-	setIf(errs, FieldEmail, checkEmail(f.Email))
-	setIf(errs, FieldPhone, checkPhone(f.Phone))
+	setIf(errs, FieldFirstName, checkName(l, f.FirstName, "first_name"))
+	setIf(errs, FieldLastName, checkName(l, f.LastName, "last_name"))
+	setIf(errs, FieldEmail, checkEmail(l, f.Email))
+	setIf(errs, FieldPhone, checkPhone(l, f.Phone))
 	if f.FiscalCode != "" {
 		if _, err := cf.Validate(f.FiscalCode); err != nil {
-			errs[FieldFiscalCode] = err.Error()
+			errs[FieldFiscalCode] = fiscalCodeProblem(l, err)
 		}
 	}
 	switch f.Channel {
 	case ChannelEmail:
 	case ChannelPhone:
 		if f.Phone == "" {
-			errs[FieldPhone] = "Hai scelto il contatto per telefono: inserisci il numero."
+			errs[FieldPhone] = l.T("booking.error.phone_for_channel")
 		}
 	default:
-		errs[FieldChannel] = "Scegli come preferisci che ti contattiamo: per e-mail o per telefono."
+		errs[FieldChannel] = l.T("booking.error.channel_missing")
 	}
 	if f.NeedsInterpreter {
-		setIf(errs, FieldInterpreterLanguage, checkText(f.InterpreterLanguage, MaxLanguageLength,
-			"Indica la lingua per cui ti serve un interprete.", "La lingua"))
+		setIf(errs, FieldInterpreterLanguage, checkText(l, f.InterpreterLanguage, MaxLanguageLength,
+			l.T("booking.error.interpreter_language.missing"), "interpreter_language"))
 	}
 	if f.NeedsAccessibility {
-		setIf(errs, FieldAccessibilityNote, checkText(f.AccessibilityNote, MaxAccessibilityLength,
-			"Indica di quale supporto hai bisogno.", "La descrizione del supporto"))
+		setIf(errs, FieldAccessibilityNote, checkText(l, f.AccessibilityNote, MaxAccessibilityLength,
+			l.T("booking.error.accessibility_note.missing"), "accessibility_note"))
 	}
 	if !f.PrivacyAccepted {
-		errs[FieldPrivacy] = "Per inviare la richiesta devi dichiarare di aver letto l'informativa sulla privacy."
+		errs[FieldPrivacy] = l.T("booking.error.privacy_missing")
 	}
 	return errs
+}
+
+// fiscalCodeProblem is the message for a rejected codice fiscale: the cf
+// package's own Italian text, which details a format error, or its
+// translation.
+func fiscalCodeProblem(l *i18n.Localizer, err error) string {
+	if l.Lang() == i18n.Italian {
+		// The pseudo-locale is Italian too: mark the text as a message.
+		return l.T("booking.error.fiscal_code", "Message", err.Error())
+	}
+	id := "booking.error.fiscal_code_format"
+	switch {
+	case errors.Is(err, cf.ErrLength):
+		id = "booking.error.fiscal_code_length"
+	case errors.Is(err, cf.ErrMonth):
+		id = "booking.error.fiscal_code_month"
+	case errors.Is(err, cf.ErrDay):
+		id = "booking.error.fiscal_code_day"
+	case errors.Is(err, cf.ErrCheckChar):
+		id = "booking.error.fiscal_code_check"
+	}
+	return l.T(id)
 }
 
 func setIf(errs map[string]string, key, msg string) {
@@ -198,47 +221,48 @@ func setIf(errs map[string]string, key, msg string) {
 	}
 }
 
-// checkName checks a first or last name. Names are not restricted to Latin
-// letters (citizens come from everywhere) but need at least one letter.
-func checkName(s, what, What string) string {
+// checkName checks a first or last name (field "first_name" or
+// "last_name" of the catalogue's booking.error.*). Names are not
+// restricted to Latin letters (citizens come from everywhere) but need at
+// least one letter.
+func checkName(l *i18n.Localizer, s, field string) string {
+	id := "booking.error." + field
 	switch {
 	case s == "":
-		return "Inserisci " + what + "."
+		return l.T(id + ".missing")
 	case utf8.RuneCountInString(s) > MaxNameLength:
-		return fmt.Sprintf("%s può contenere al massimo %d caratteri.", What, MaxNameLength)
+		return l.T(id+".too_long", "Max", MaxNameLength)
 	case hasControl(s, false):
-		return What + " contiene caratteri non ammessi."
+		return l.T(id + ".control")
 	case strings.IndexFunc(s, unicode.IsLetter) < 0:
-		return What + " deve contenere almeno una lettera."
+		return l.T(id + ".no_letter")
 	}
 	return ""
 }
 
 // checkText checks an optional short text that is required once its box is
-// ticked.
-func checkText(s string, maxLen int, missing, What string) string {
+// ticked; field names its messages (booking.error.{field}.*).
+func checkText(l *i18n.Localizer, s string, maxLen int, missing, field string) string {
+	id := "booking.error." + field
 	switch {
 	case s == "":
 		return missing
 	case utf8.RuneCountInString(s) > maxLen:
-		return fmt.Sprintf("%s può contenere al massimo %d caratteri.", What, maxLen)
+		return l.T(id+".too_long", "Max", maxLen)
 	case hasControl(s, false):
-		return What + " contiene caratteri non ammessi."
+		return l.T(id + ".control")
 	}
 	return ""
 }
 
-// errEmail is the message for any malformed address.
-const errEmail = "Inserisci un indirizzo e-mail valido, ad esempio nome@esempio.it."
-
-func checkEmail(s string) string {
+func checkEmail(l *i18n.Localizer, s string) string {
 	switch {
 	case s == "":
-		return "Inserisci l'indirizzo e-mail: ti invieremo la conferma e il link per gestire l'appuntamento."
+		return l.T("booking.error.email_missing")
 	case len(s) > MaxEmailLength:
-		return fmt.Sprintf("L'indirizzo e-mail può contenere al massimo %d caratteri.", MaxEmailLength)
+		return l.T("booking.error.email_too_long", "Max", MaxEmailLength)
 	case !ValidEmail(s):
-		return errEmail
+		return l.T("booking.error.email_invalid")
 	}
 	return ""
 }
@@ -294,7 +318,7 @@ func isAlnum(c byte) bool { return isAlpha(c) || c >= '0' && c <= '9' }
 
 // checkPhone checks an optional phone number: digits and spaces, with an
 // optional leading "+" for the international prefix.
-func checkPhone(s string) string {
+func checkPhone(l *i18n.Localizer, s string) string {
 	if s == "" {
 		return ""
 	}
@@ -306,11 +330,11 @@ func checkPhone(s string) string {
 		case r == ' ':
 		case r == '+' && i == 0:
 		default:
-			return "Il numero di telefono può contenere solo cifre, spazi e il + iniziale del prefisso internazionale."
+			return l.T("booking.error.phone_characters")
 		}
 	}
 	if digits < MinPhoneDigits || digits > MaxPhoneDigits {
-		return fmt.Sprintf("Inserisci un numero di telefono valido, da %d a %d cifre.", MinPhoneDigits, MaxPhoneDigits)
+		return l.T("booking.error.phone_digits", "Min", MinPhoneDigits, "Max", MaxPhoneDigits)
 	}
 	return ""
 }

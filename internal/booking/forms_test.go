@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/udc-umbria/portal/internal/cf"
+	"github.com/udc-umbria/portal/internal/i18n"
 )
 
 func TestDetailsForm(t *testing.T) {
@@ -32,7 +33,7 @@ func TestDetailsForm(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := tt.form
 			f.Normalize()
-			checkErrors(t, f.Validate(reasons), tt.want)
+			checkErrors(t, f.Validate(reasons, italianLoc), tt.want)
 		})
 	}
 	f := DetailsForm{Reason: " Altro ", Note: "  riga uno\r\nriga due\r  "}
@@ -104,7 +105,7 @@ func TestApplicantForm_Validate(t *testing.T) {
 			f := validApplicant()
 			tt.edit(&f)
 			f.Normalize()
-			checkErrors(t, f.Validate(), tt.want)
+			checkErrors(t, f.Validate(italianLoc), tt.want)
 		})
 	}
 }
@@ -149,12 +150,12 @@ func TestFieldLists(t *testing.T) {
 	// Every key Validate can return is listed, so that the error summary
 	// shows them all, in page order.
 	f := ApplicantForm{Phone: "x", FiscalCode: "x", NeedsInterpreter: true, NeedsAccessibility: true}
-	for k := range f.Validate() {
+	for k := range f.Validate(italianLoc) {
 		if !slices.Contains(ApplicantFields(), k) {
 			t.Errorf("key %q not in ApplicantFields", k)
 		}
 	}
-	for k := range (DetailsForm{Note: strings.Repeat("x", 300)}).Validate(nil) {
+	for k := range (DetailsForm{Note: strings.Repeat("x", 300)}).Validate(nil, italianLoc) {
 		if !slices.Contains(DetailsFields(), k) {
 			t.Errorf("key %q not in DetailsFields", k)
 		}
@@ -179,3 +180,12 @@ func checkErrors(t *testing.T, got, want map[string]string) {
 		}
 	}
 }
+
+// italianLoc writes the forms' messages in Italian, as the tests expect.
+var italianLoc = func() *i18n.Localizer {
+	c, err := i18n.Load()
+	if err != nil {
+		panic(err)
+	}
+	return c.Localizer(i18n.Italian)
+}()

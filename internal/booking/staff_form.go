@@ -1,5 +1,7 @@
 package booking
 
+import "github.com/udc-umbria/portal/internal/i18n"
+
 // StaffForm is what the staff fill in when they book an appointment on a
 // citizen's behalf, by phone or at the desk. Unlike ApplicantForm the
 // e-mail address is optional, but the citizen must be reachable: a phone
@@ -49,18 +51,19 @@ func (f *StaffForm) Normalize() {
 }
 
 // Validate checks a normalised form against the office's reasons and
-// returns the problems in Italian keyed by input name; the map is empty
-// when the form is valid.
-func (f StaffForm) Validate(reasons []string) map[string]string {
-	errs := DetailsForm{Reason: f.Reason, Note: f.Note}.Validate(reasons)
+// returns the problems keyed by input name; the map is empty when the
+// form is valid. Staff pages are Italian: l is the Italian localizer,
+// for the checks the citizens' form shares.
+func (f StaffForm) Validate(reasons []string, l *i18n.Localizer) map[string]string {
+	errs := DetailsForm{Reason: f.Reason, Note: f.Note}.Validate(reasons, l)
 	if errs[FieldReason] != "" {
 		errs[FieldReason] = "Scegli il motivo dell'appuntamento."
 	}
-	setIf(errs, FieldFirstName, checkName(f.FirstName, "il nome", "Il nome"))
-	setIf(errs, FieldLastName, checkName(f.LastName, "il cognome", "Il cognome"))
-	setIf(errs, FieldPhone, checkPhone(f.Phone))
+	setIf(errs, FieldFirstName, checkName(l, f.FirstName, "first_name"))
+	setIf(errs, FieldLastName, checkName(l, f.LastName, "last_name"))
+	setIf(errs, FieldPhone, checkPhone(l, f.Phone))
 	if f.Email != "" {
-		setIf(errs, FieldEmail, checkEmail(f.Email))
+		setIf(errs, FieldEmail, checkEmail(l, f.Email))
 	}
 	switch {
 	case f.Phone == "" && f.Email == "":
@@ -77,12 +80,12 @@ func (f StaffForm) Validate(reasons []string) map[string]string {
 		errs[FieldChannel] = "Scegli come la persona preferisce essere contattata."
 	}
 	if f.NeedsInterpreter {
-		setIf(errs, FieldInterpreterLanguage, checkText(f.InterpreterLanguage, MaxLanguageLength,
-			"Indica la lingua per cui serve un interprete.", "La lingua"))
+		setIf(errs, FieldInterpreterLanguage, checkText(l, f.InterpreterLanguage, MaxLanguageLength,
+			"Indica la lingua per cui serve un interprete.", "interpreter_language"))
 	}
 	if f.NeedsAccessibility {
-		setIf(errs, FieldAccessibilityNote, checkText(f.AccessibilityNote, MaxAccessibilityLength,
-			"Indica di quale supporto ha bisogno la persona.", "La descrizione del supporto"))
+		setIf(errs, FieldAccessibilityNote, checkText(l, f.AccessibilityNote, MaxAccessibilityLength,
+			"Indica di quale supporto ha bisogno la persona.", "accessibility_note"))
 	}
 	if !f.PrivacyTold {
 		errs[FieldPrivacy] = "Conferma di aver informato la persona sul trattamento dei dati personali."

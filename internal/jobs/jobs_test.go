@@ -94,7 +94,7 @@ var testKeys = seal.MustParse("am9icyB0ZXN0cyBvbmx5OiBuZXZlciBpbiB1c2UhISE=")
 // notifier, the store as delivery record, testKeys.
 func complete(pool *pgxpool.Pool, o jobs.Options) jobs.Options {
 	if o.Notifier == nil {
-		o.Notifier = notify.New("https://udc.example.it")
+		o.Notifier = notify.New("https://udc.example.it", nil)
 	}
 	if o.Deliveries == nil {
 		o.Deliveries = store.New(pool)
@@ -349,7 +349,7 @@ func TestQueue_Notify_RendersTheEventInTheTransaction(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sink.Close()
-	n := notify.New("https://udc.example.it")
+	n := notify.New("https://udc.example.it", nil)
 	outbox, err := jobs.New(pool, complete(pool, jobs.Options{InsertOnly: true, Notifier: n}))
 	if err != nil {
 		t.Fatal(err)
@@ -397,8 +397,8 @@ func TestNew_WithoutNotifierDeliveriesOrKeys_Fails(t *testing.T) {
 	pool := newPool(t)
 	for name, o := range map[string]jobs.Options{
 		"notifier":   {Deliveries: store.New(pool), Keys: testKeys},
-		"deliveries": {Notifier: notify.New("https://udc.example.it"), Keys: testKeys},
-		"keys":       {Notifier: notify.New("https://udc.example.it"), Deliveries: store.New(pool)},
+		"deliveries": {Notifier: notify.New("https://udc.example.it", nil), Keys: testKeys},
+		"keys":       {Notifier: notify.New("https://udc.example.it", nil), Deliveries: store.New(pool)},
 	} {
 		o.InsertOnly = true
 		if _, err := jobs.New(pool, o); err == nil {

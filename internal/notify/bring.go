@@ -7,37 +7,27 @@ import (
 	"strings"
 
 	"github.com/udc-umbria/portal/internal/hours"
+	"github.com/udc-umbria/portal/internal/i18n"
 	"golang.org/x/net/html"
 )
 
-// Headings and leads of the closing blocks of the messages.
-const (
-	bringTitle     = "Cosa portare"
-	officeTitle    = "Per informazioni contatta l'ufficio"
-	hoursTitle     = "Orari settimanali"
-	officeLinkLead = "Indirizzo, orari e chiusure dell'ufficio: "
-)
-
-// noDocuments is «Cosa portare» when the service sheet lists nothing: what
-// the sheet says, not a list of its own.
-const noDocuments = "La scheda del servizio non indica documenti da portare: se per la tua situazione servono documenti, te lo dirà l'ufficio."
-
 // sourceLead introduces the link to the sheet «Cosa portare» comes from.
-func (w WhatToBring) sourceLead() string {
+func (w WhatToBring) sourceLead(l *i18n.Localizer) string {
 	if w.SheetTitle == "" {
-		return "Dalla scheda del servizio: "
+		return l.T("email.bring.source")
 	}
-	return "Dalla scheda del servizio «" + w.SheetTitle + "»: "
+	return l.T("email.bring.source_titled", "Title", w.SheetTitle)
 }
 
 // SourceLead is sourceLead for the HTML template.
-func (w WhatToBring) SourceLead() string { return w.sourceLead() }
+func (v *view) SourceLead() string { return v.Bring.sourceLead(v.L) }
 
-// Body is the section for the HTML part: the sheet's own (sanitised)
+// BringBody is the section for the HTML part: the sheet's own (sanitised)
 // HTML, or the sentence saying it lists nothing.
-func (w WhatToBring) Body() template.HTML {
+func (v *view) BringBody() template.HTML {
+	w := v.Bring
 	if strings.TrimSpace(w.HTML) == "" {
-		return template.HTML("<p>" + template.HTMLEscapeString(noDocuments) + "</p>")
+		return template.HTML("<p>" + template.HTMLEscapeString(v.T("email.bring.nothing")) + "</p>")
 	}
 	// The sheet's HTML was sanitised when it was saved (scheda.Sanitize).
 	return template.HTML(w.HTML)
@@ -45,11 +35,11 @@ func (w WhatToBring) Body() template.HTML {
 
 // textLines is the section for the plain-text part: a line per paragraph,
 // "- " before each list item.
-func (w WhatToBring) textLines() []string {
+func (w WhatToBring) textLines(l *i18n.Localizer) []string {
 	if lines := htmlLines(w.HTML); len(lines) > 0 {
 		return lines
 	}
-	return []string{noDocuments}
+	return []string{l.T("email.bring.nothing")}
 }
 
 // inline is the section on one line, for a calendar entry's description;
@@ -117,7 +107,7 @@ func isBlock(tag string) bool {
 // weekLines are the weekly hours, a line for each day the office opens,
 // in time order: "lunedì: 9:00–13:00 accoglienza senza appuntamento,
 // 15:00–17:00 su appuntamento".
-func weekLines(weekly []hours.Interval) []string {
+func weekLines(l *i18n.Localizer, weekly []hours.Interval) []string {
 	sorted := slices.Clone(weekly)
 	slices.SortStableFunc(sorted, func(a, b hours.Interval) int { return cmp.Compare(a.Start, b.Start) })
 	var out []string
@@ -125,23 +115,23 @@ func weekLines(weekly []hours.Interval) []string {
 		var parts []string
 		for _, iv := range sorted {
 			if iv.Weekday == wd && iv.Validate() == nil {
-				parts = append(parts, iv.Span()+" "+kindWord(iv.Kind))
+				parts = append(parts, iv.Span()+" "+kindWord(l, iv.Kind))
 			}
 		}
 		if len(parts) > 0 {
-			out = append(out, hours.WeekdayName(wd)+": "+strings.Join(parts, ", "))
+			out = append(out, l.Weekday(wd)+": "+strings.Join(parts, ", "))
 		}
 	}
 	return out
 }
 
 // kindWord says what an opening is for, after its times.
-func kindWord(k hours.Kind) string {
+func kindWord(l *i18n.Localizer, k hours.Kind) string {
 	switch k {
 	case hours.KindWalkIn:
-		return "accoglienza senza appuntamento"
+		return l.T("email.hours.walk_in")
 	case hours.KindAppointment:
-		return "su appuntamento"
+		return l.T("email.hours.appointment")
 	}
 	return strings.ToLower(k.Label())
 }

@@ -15,17 +15,17 @@ import (
 // confirmed a tentative entry.
 func calendarEvent(a letter, host string, sequence int, stamp time.Time) ics.Event {
 	var desc []string
-	desc = append(desc, "Codice di prenotazione: "+a.Code)
+	desc = append(desc, a.T("email.detail.code")+": "+a.Code)
 	cancelled := a.Status == booking.StatusCancelled || a.Status == booking.StatusDeclined
 	// A cancellation only takes the entry away: nothing to bring.
 	if b := a.WhatToBring.inline(); b != "" && !cancelled {
-		desc = append(desc, bringTitle+": "+strings.TrimSuffix(b, ".")+".")
+		desc = append(desc, a.T("email.bring.title")+": "+strings.TrimSuffix(b, ".")+".")
 	}
 	if a.OfficePhone != "" {
-		desc = append(desc, "Telefono dell'ufficio: "+a.OfficePhone)
+		desc = append(desc, a.T("ics.office_phone")+": "+a.OfficePhone)
 	}
 	if a.ManageURL != "" && a.Status != booking.StatusCancelled {
-		desc = append(desc, manageLead+"\n"+a.ManageURL)
+		desc = append(desc, a.T("email.manage_lead")+"\n"+a.ManageURL)
 	}
 	location := a.OfficeName
 	if a.OfficeAddress != "" {
@@ -36,7 +36,7 @@ func calendarEvent(a letter, host string, sequence int, stamp time.Time) ics.Eve
 		Sequence:       sequence,
 		Start:          a.Start,
 		End:            a.End,
-		Summary:        "Appuntamento con " + a.Professional.WithArticle() + " – " + a.OfficeName,
+		Summary:        a.T("ics.summary", "With", a.with(), "Office", a.OfficeName),
 		Location:       location,
 		Description:    strings.Join(desc, "\n"),
 		Cancelled:      cancelled,

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/udc-umbria/portal/internal/booking"
+	"github.com/udc-umbria/portal/internal/i18n"
 )
 
 // letter is what the messages say about one appointment: an Event made
@@ -55,6 +56,8 @@ type letter struct {
 	// CalendarAttached says an .ics file is attached, so the text can
 	// mention it.
 	CalendarAttached bool
+	// L writes the letter in the appointment's language.
+	L *i18n.Localizer
 }
 
 // content is the written part of one e-mail.
@@ -64,104 +67,91 @@ type content struct {
 	Text, HTML string
 }
 
-// The sentence that leads to the personal link, in every message about an
-// appointment that will take place.
-const manageLead = "Se non puoi venire, annulla o sposta l'appuntamento con il link qui sotto."
-
-// linkReplaced follows the lead to a personal link that replaces the one
-// sent before (letter.ReplacesLink).
-const linkReplaced = "Questo link sostituisce quello che ti abbiamo inviato in precedenza, che non funziona più."
-
 // confirmation is sent as soon as a citizen books: "Appuntamento
 // confermato", or "Richiesta di appuntamento ricevuta" when the office must
 // confirm (Status is StatusRequested).
 func confirmation(a letter) content {
 	if a.Status == booking.StatusRequested {
-		v := a.view("Richiesta di appuntamento ricevuta")
-		v.Intro = []string{
-			"abbiamo ricevuto la tua richiesta di appuntamento con " + a.Professional.WithArticle() + ".",
-			"L'appuntamento non è ancora confermato: l'ufficio esaminerà la richiesta e riceverai un'altra e-mail con la risposta.",
-		}
-		v.Details = a.details("Orario richiesto")
-		v.Action = &action{Lead: "Se non ti serve più, annulla la richiesta con il link qui sotto: potrai anche vedere a che punto è.",
-			Label: "Gestisci la richiesta", URL: a.ManageURL}
-		return v.message("Richiesta di appuntamento ricevuta per " + booking.ShortWhen(a.Start))
+		v := a.view(a.T("email.requested.title"))
+		v.Intro = []string{a.T("email.requested.intro", "With", a.with()), a.T("email.requested.not_yet")}
+		v.Details = a.details(a.T("email.detail.requested_time"))
+		v.Action = &action{Lead: a.T("email.requested.manage_lead"), Label: a.T("email.requested.manage"), URL: a.ManageURL}
+		return v.message(a.T("email.requested.subject", "When", booking.ShortWhenIn(a.L, a.Start)))
 	}
-	v := a.view("Appuntamento confermato")
-	v.Intro = []string{"il tuo appuntamento con " + a.Professional.WithArticle() + " è confermato."}
-	v.Details = a.details("Quando")
+	v := a.view(a.T("email.confirmed.title"))
+	v.Intro = []string{a.T("email.confirmed.intro", "With", a.with())}
+	v.Details = a.details(a.T("email.detail.when"))
 	v.Bring = a.WhatToBring
 	v.Action = a.manageAction()
-	v.Calendar = a.calendarNote(calendarAdd)
-	return v.message("Appuntamento confermato per " + booking.ShortWhen(a.Start))
+	v.Calendar = a.calendarNote("email.calendar.add")
+	return v.message(a.T("email.confirmed.subject", "When", booking.ShortWhenIn(a.L, a.Start)))
 }
 
 // reminder is sent the day before a confirmed appointment.
 func reminder(a letter) content {
-	v := a.view("Promemoria dell'appuntamento")
-	v.Intro = []string{"ti ricordiamo che domani hai un appuntamento con " + a.Professional.WithArticle() + "."}
+	v := a.view(a.T("email.reminder.title"))
+	v.Intro = []string{a.T("email.reminder.intro", "With", a.with())}
 	if a.ManageURL == "" {
-		v.Intro = append(v.Intro, "Se non puoi venire, annulla o sposta l'appuntamento con il link personale che trovi nell'e-mail di conferma, oppure telefona all'ufficio.")
+		v.Intro = append(v.Intro, a.T("email.reminder.no_link"))
 	}
-	v.Details = a.details("Quando")
+	v.Details = a.details(a.T("email.detail.when"))
 	v.Bring = a.WhatToBring
 	v.Action = a.manageAction()
-	return v.message("Promemoria: domani hai un appuntamento " + booking.AtTime(a.Start))
+	return v.message(a.T("email.reminder.subject", "At", booking.AtTimeIn(a.L, a.Start)))
 }
 
 // cancelled is sent when an appointment (or a request) is cancelled, by the
 // citizen or by the office; reason is the office's explanation, "" if none.
 func cancelled(a letter, reason string) content {
-	v := a.view("Appuntamento annullato")
-	v.Intro = []string{"il tuo appuntamento con " + a.Professional.WithArticle() + " di " + booking.LongSpan(a.Start, a.End) + " è stato annullato."}
+	v := a.view(a.T("email.cancelled.title"))
+	v.Intro = []string{a.T("email.cancelled.intro", "With", a.with(), "When", a.span(a.Start, a.End))}
 	if r := strings.TrimSpace(reason); r != "" {
-		v.Intro = append(v.Intro, "Motivo indicato dall'ufficio: "+r)
+		v.Intro = append(v.Intro, a.T("email.cancelled.reason", "Reason", r))
 	}
-	v.Details = a.details("Orario annullato")
-	v.Action = a.bookAgain("Se hai ancora bisogno di un appuntamento, puoi prenotarne un altro.")
-	v.Calendar = a.calendarNote(calendarRemove)
-	return v.message("Appuntamento annullato: " + booking.ShortWhen(a.Start))
+	v.Details = a.details(a.T("email.detail.cancelled_time"))
+	v.Action = a.bookAgain(a.T("email.cancelled.book_again"))
+	v.Calendar = a.calendarNote("email.calendar.remove")
+	return v.message(a.T("email.cancelled.subject", "When", booking.ShortWhenIn(a.L, a.Start)))
 }
 
 // moved is sent when an appointment is moved; a holds the new times,
 // oldStart and oldEnd the previous ones.
 func moved(a letter, oldStart, oldEnd time.Time) content {
-	v := a.view("Appuntamento spostato")
-	v.Intro = []string{"il tuo appuntamento con " + a.Professional.WithArticle() + " è stato spostato a un nuovo orario."}
+	v := a.view(a.T("email.moved.title"))
+	v.Intro = []string{a.T("email.moved.intro", "With", a.with())}
 	if a.Status == booking.StatusRequested {
-		v.Intro = append(v.Intro, "Il nuovo orario non è ancora confermato: riceverai un'e-mail quando l'ufficio lo avrà confermato.")
+		v.Intro = append(v.Intro, a.T("email.moved.not_yet"))
 	}
-	v.Details = append([]detail{{"Nuovo orario", booking.LongSpan(a.Start, a.End)}, {"Orario precedente", booking.LongSpan(oldStart, oldEnd)}},
+	v.Details = append([]detail{{a.T("email.detail.new_time"), a.span(a.Start, a.End)}, {a.T("email.detail.previous_time"), a.span(oldStart, oldEnd)}},
 		a.details("")...)
 	v.Bring = a.WhatToBring
 	v.Action = a.manageAction()
-	v.Calendar = a.calendarNote(calendarUpdate)
-	return v.message("Appuntamento spostato a " + booking.ShortWhen(a.Start))
+	v.Calendar = a.calendarNote("email.calendar.update")
+	return v.message(a.T("email.moved.subject", "When", booking.ShortWhenIn(a.L, a.Start)))
 }
 
 // requestConfirmed is sent when the office accepts a request.
 func requestConfirmed(a letter) content {
-	v := a.view("Appuntamento confermato")
-	v.Intro = []string{"l'ufficio ha accettato la tua richiesta: il tuo appuntamento con " + a.Professional.WithArticle() + " è confermato."}
-	v.Details = a.details("Quando")
+	v := a.view(a.T("email.confirmed.title"))
+	v.Intro = []string{a.T("email.accepted.intro", "With", a.with())}
+	v.Details = a.details(a.T("email.detail.when"))
 	v.Bring = a.WhatToBring
 	v.Action = a.manageAction()
-	v.Calendar = a.calendarNote(calendarAdd)
-	return v.message("Appuntamento confermato per " + booking.ShortWhen(a.Start))
+	v.Calendar = a.calendarNote("email.calendar.add")
+	return v.message(a.T("email.confirmed.subject", "When", booking.ShortWhenIn(a.L, a.Start)))
 }
 
 // requestDeclined is sent when the office does not accept a request;
 // reason is the office's explanation, "" if none.
 func requestDeclined(a letter, reason string) content {
-	v := a.view("Richiesta di appuntamento non accettata")
-	v.Intro = []string{"ci dispiace, l'ufficio non ha potuto accettare la tua richiesta di appuntamento con " +
-		a.Professional.WithArticle() + " per " + booking.LongSpan(a.Start, a.End) + "."}
+	v := a.view(a.T("email.declined.title"))
+	v.Intro = []string{a.T("email.declined.intro", "With", a.with(), "When", a.span(a.Start, a.End))}
 	if r := strings.TrimSpace(reason); r != "" {
-		v.Intro = append(v.Intro, "Messaggio dell'ufficio: "+r)
+		v.Intro = append(v.Intro, a.T("email.office_message", "Message", r))
 	}
-	v.Details = a.details("Orario richiesto")
-	v.Action = a.bookAgain("Puoi chiedere un appuntamento in un altro orario.")
-	return v.message("Richiesta di appuntamento non accettata")
+	v.Details = a.details(a.T("email.detail.requested_time"))
+	v.Action = a.bookAgain(a.T("email.declined.book_again"))
+	return v.message(a.T("email.declined.subject"))
 }
 
 // proposal is sent when the office moves an appointment or a request to a
@@ -169,18 +159,16 @@ func requestDeclined(a letter, reason string) content {
 // oldEnd the previous ones. A citizen for whom the new time does not work
 // moves or cancels the appointment with the personal link.
 func proposal(a letter, oldStart, oldEnd time.Time) content {
-	v := a.view("Ti proponiamo un altro orario")
-	v.Intro = []string{"l'ufficio ti propone un orario diverso per il tuo appuntamento con " + a.Professional.WithArticle() +
-		" e lo ha già confermato: se ti va bene, non devi fare nulla."}
-	v.Details = append([]detail{{"Orario proposto", booking.LongSpan(a.Start, a.End)}, {"Orario precedente", booking.LongSpan(oldStart, oldEnd)}},
+	v := a.view(a.T("email.proposed.title"))
+	v.Intro = []string{a.T("email.proposed.intro", "With", a.with())}
+	v.Details = append([]detail{{a.T("email.detail.proposed_time"), a.span(a.Start, a.End)}, {a.T("email.detail.previous_time"), a.span(oldStart, oldEnd)}},
 		a.details("")...)
 	v.Bring = a.WhatToBring
 	if a.ManageURL != "" {
-		v.Action = &action{Lead: a.linkLead("Se l'orario proposto non ti va bene, scegline un altro o annulla l'appuntamento con il link qui sotto."),
-			Label: "Gestisci l'appuntamento", URL: a.ManageURL}
+		v.Action = &action{Lead: a.linkLead(a.T("email.proposed.manage_lead")), Label: a.T("email.manage"), URL: a.ManageURL}
 	}
-	v.Calendar = a.calendarNote(calendarUpdate)
-	return v.message("Proposta di un nuovo orario per il tuo appuntamento")
+	v.Calendar = a.calendarNote("email.calendar.update")
+	return v.message(a.T("email.proposed.subject"))
 }
 
 // bookedByOffice is sent when the office books an appointment on the
@@ -188,13 +176,13 @@ func proposal(a letter, oldStart, oldEnd time.Time) content {
 // e-mail address: the same details as a confirmation, and the personal
 // link.
 func bookedByOffice(a letter) content {
-	v := a.view("Appuntamento confermato")
-	v.Intro = []string{"come concordato con l'ufficio, abbiamo fissato per te un appuntamento con " + a.Professional.WithArticle() + "."}
-	v.Details = a.details("Quando")
+	v := a.view(a.T("email.confirmed.title"))
+	v.Intro = []string{a.T("email.by_office.intro", "With", a.with())}
+	v.Details = a.details(a.T("email.detail.when"))
 	v.Bring = a.WhatToBring
 	v.Action = a.manageAction()
-	v.Calendar = a.calendarNote(calendarAdd)
-	return v.message("Appuntamento confermato per " + booking.ShortWhen(a.Start))
+	v.Calendar = a.calendarNote("email.calendar.add")
+	return v.message(a.T("email.confirmed.subject", "When", booking.ShortWhenIn(a.L, a.Start)))
 }
 
 // moveRequested is sent when the office can no longer receive the citizen
@@ -202,22 +190,23 @@ func bookedByOffice(a letter) content {
 // to choose another time with the personal link; reason is the office's
 // message, "" if none.
 func moveRequested(a letter, reason string) content {
-	v := a.view("Scegli un altro orario per il tuo appuntamento")
-	v.Intro = []string{"l'ufficio non potrà riceverti nell'orario del tuo appuntamento con " + a.Professional.WithArticle() +
-		" di " + booking.LongSpan(a.Start, a.End) + "."}
+	v := a.view(a.T("email.move_requested.title"))
+	v.Intro = []string{a.T("email.move_requested.intro", "With", a.with(), "When", a.span(a.Start, a.End))}
 	if r := strings.TrimSpace(reason); r != "" {
-		v.Intro = append(v.Intro, "Messaggio dell'ufficio: "+r)
+		v.Intro = append(v.Intro, a.T("email.office_message", "Message", r))
 	}
-	v.Intro = append(v.Intro, "Scegli un altro giorno e orario con il link qui sotto: non devi inserire di nuovo i tuoi dati. Se non ti serve più, con lo stesso link puoi annullarlo.")
-	v.Details = a.details("Orario non più disponibile")
+	v.Intro = append(v.Intro, a.T("email.move_requested.choose"))
+	v.Details = a.details(a.T("email.detail.unavailable_time"))
 	if a.ManageURL != "" {
-		v.Action = &action{Lead: a.linkLead("Scegli il nuovo orario:"), Label: "Scegli un altro orario", URL: a.ManageURL + "/sposta"}
+		v.Action = &action{Lead: a.linkLead(a.T("email.move_requested.lead")), Label: a.T("email.move_requested.action"), URL: a.ManageURL + "/sposta"}
 	}
-	return v.message("Scegli un altro orario per il tuo appuntamento di " + booking.ShortWhen(a.Start))
+	return v.message(a.T("email.move_requested.subject", "When", booking.ShortWhenIn(a.L, a.Start)))
 }
 
 // view is the content shared by the text and the HTML part.
 type view struct {
+	// L writes the message's fixed words, in the appointment's language.
+	L        *i18n.Localizer
 	Title    string
 	Greeting string
 	Intro    []string
@@ -252,8 +241,17 @@ type detail struct{ Label, Value string }
 
 type action struct{ Lead, Label, URL string }
 
+// T translates message id into the letter's language.
+func (a letter) T(id string, args ...any) string { return a.L.T(id, args...) }
+
+// with is the professional as written inside a sentence.
+func (a letter) with() string { return a.Professional.WithArticleIn(a.L) }
+
+// span is an appointment's times in words, in the letter's language.
+func (a letter) span(start, end time.Time) string { return booking.SpanIn(a.L, start, end) }
+
 func (a letter) view(title string) *view {
-	return &view{Title: title, Greeting: greeting(a.FirstName), Office: officeView{
+	return &view{L: a.L, Title: title, Greeting: greeting(a.L, a.FirstName), Office: officeView{
 		Name: a.OfficeName, Address: a.OfficeAddress, Phone: a.OfficePhone, Email: a.OfficeEmail,
 		Hours: a.OfficeHours, HoursNote: a.OfficeHoursNote, URL: a.OfficeURL,
 	}}
@@ -264,17 +262,17 @@ func (a letter) view(title string) *view {
 func (a letter) details(when string) []detail {
 	var d []detail
 	if when != "" {
-		d = append(d, detail{when, booking.LongSpan(a.Start, a.End)})
+		d = append(d, detail{when, a.span(a.Start, a.End)})
 	}
 	where := a.OfficeName
 	if a.OfficeAddress != "" {
 		where += ", " + a.OfficeAddress
 	}
-	d = append(d, detail{"Dove", where}, detail{"Con", a.Professional.Label()})
+	d = append(d, detail{a.T("email.detail.where"), where}, detail{a.T("email.detail.with"), a.Professional.LabelIn(a.L)})
 	if a.Reason != "" {
-		d = append(d, detail{"Motivo", a.Reason})
+		d = append(d, detail{a.T("email.detail.reason"), a.Reason})
 	}
-	return append(d, detail{"Codice di prenotazione", a.Code})
+	return append(d, detail{a.T("email.detail.code"), a.Code})
 }
 
 func (a letter) manageAction() *action {
@@ -283,13 +281,13 @@ func (a letter) manageAction() *action {
 		// later (the reminder) cannot repeat it.
 		return nil
 	}
-	return &action{Lead: a.linkLead(manageLead), Label: "Gestisci l'appuntamento", URL: a.ManageURL}
+	return &action{Lead: a.linkLead(a.T("email.manage_lead")), Label: a.T("email.manage"), URL: a.ManageURL}
 }
 
 // linkLead is lead, followed by linkReplaced when the link is a new one.
 func (a letter) linkLead(lead string) string {
 	if a.ReplacesLink {
-		return lead + " " + linkReplaced
+		return lead + " " + a.T("email.link_replaced")
 	}
 	return lead
 }
@@ -298,7 +296,7 @@ func (a letter) bookAgain(lead string) *action {
 	if a.BookURL == "" {
 		return nil
 	}
-	return &action{Lead: lead, Label: "Prenota un appuntamento", URL: a.BookURL}
+	return &action{Lead: lead, Label: a.T("email.book"), URL: a.BookURL}
 }
 
 //go:embed message.html
@@ -340,7 +338,7 @@ func (v *view) text() string {
 		line()
 	}
 	if len(v.Answer) > 0 {
-		line("Risposta dell'ufficio:")
+		line(v.T("email.office_answer") + ":")
 		line()
 		for _, p := range v.Answer {
 			line(p)
@@ -348,12 +346,12 @@ func (v *view) text() string {
 		}
 	}
 	if v.Bring.Known() {
-		line(bringTitle + ":")
-		for _, x := range v.Bring.textLines() {
+		line(v.BringTitle() + ":")
+		for _, x := range v.Bring.textLines(v.L) {
 			line(x)
 		}
 		if u := v.Bring.SheetURL; u != "" {
-			line(v.Bring.sourceLead(), u)
+			line(v.Bring.sourceLead(v.L), u)
 		}
 		line()
 	}
@@ -371,67 +369,63 @@ func (v *view) text() string {
 		// A message not about an office (a report) is signed only.
 		line(o.Name)
 	} else {
-		line(officeTitle + ":")
+		line(v.OfficeTitle() + ":")
 		line(o.Name)
 	}
 	if o.Address != "" {
 		line(o.Address)
 	}
 	if o.Phone != "" {
-		line("Telefono: ", o.Phone)
+		line(v.T("email.office.phone"), ": ", o.Phone)
 	}
 	if o.Email != "" {
-		line("E-mail: ", o.Email)
+		line(v.T("email.office.email"), ": ", o.Email)
 	}
 	if len(o.Hours) > 0 {
-		line(hoursTitle + ":")
+		line(v.HoursTitle() + ":")
 		for _, h := range o.Hours {
 			line("- ", h)
 		}
 	}
 	if o.HoursNote != "" {
-		line("Orari: ", o.HoursNote)
+		line(v.T("email.office.hours_note"), ": ", o.HoursNote)
 	}
 	if o.URL != "" {
-		line(officeLinkLead, o.URL)
+		line(v.OfficeLinkLead(), o.URL)
 	}
 	line()
 	line("-- ")
-	line(footer)
+	line(v.Footer())
 	return b.String()
 }
 
-// Notes about the attached .ics file.
-const (
-	calendarAdd    = "In allegato trovi il file per aggiungere l'appuntamento al tuo calendario."
-	calendarUpdate = "In allegato trovi il file per aggiornare l'appuntamento nel tuo calendario."
-	calendarRemove = "In allegato trovi il file per togliere l'appuntamento dal tuo calendario."
-)
-
-// calendarNote returns note if a.CalendarAttached, else "".
-func (a letter) calendarNote(note string) string {
+// calendarNote returns the note with message id about the attached .ics
+// file (email.calendar.*) if a.CalendarAttached, else "".
+func (a letter) calendarNote(id string) string {
 	if !a.CalendarAttached {
 		return ""
 	}
-	return note
+	return a.T(id)
 }
 
-// footer closes every message.
-const footer = "Questo messaggio è stato inviato automaticamente dal portale degli Uffici della Cittadinanza dell'Umbria."
+// T translates message id into the message's language, for the template.
+func (v *view) T(id string, args ...any) string { return v.L.T(id, args...) }
 
-// Footer returns footer, for the template: the text and the HTML part say
-// the same.
-func (v *view) Footer() string { return footer }
+// Lang is the message's language, for the HTML part's lang attribute.
+func (v *view) Lang() string { return string(v.L.Lang()) }
+
+// Footer closes every message.
+func (v *view) Footer() string { return v.T("email.footer") }
 
 // BringTitle heads «Cosa portare», for the template (as the other
 // headings below: the text and the HTML part say the same).
-func (v *view) BringTitle() string { return bringTitle }
+func (v *view) BringTitle() string { return v.T("email.bring.title") }
 
 // OfficeTitle heads the office's contacts.
-func (v *view) OfficeTitle() string { return officeTitle }
+func (v *view) OfficeTitle() string { return v.T("email.office.title") }
 
 // HoursTitle heads the weekly hours.
-func (v *view) HoursTitle() string { return hoursTitle }
+func (v *view) HoursTitle() string { return v.T("email.office.hours") }
 
 // OfficeLinkLead leads to the office's page.
-func (v *view) OfficeLinkLead() string { return officeLinkLead }
+func (v *view) OfficeLinkLead() string { return v.T("email.office.link_lead") }

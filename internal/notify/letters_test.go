@@ -8,14 +8,26 @@ import (
 
 	"github.com/udc-umbria/portal/internal/booking"
 	"github.com/udc-umbria/portal/internal/hours"
+	"github.com/udc-umbria/portal/internal/i18n"
 )
 
 func rt(y int, m time.Month, d, h, mi int) time.Time {
 	return time.Date(y, m, d, h, mi, 0, 0, hours.Rome())
 }
 
+// testCatalog is the embedded message catalogue.
+var testCatalog = mustCatalog()
+
+func mustCatalog() *i18n.Catalog {
+	c, err := i18n.Load()
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
 func sample() letter {
-	return letter{
+	return letter{L: testCatalog.Localizer(i18n.Italian),
 		Code: "UDC-7K3M-9QX2", Professional: booking.AssistenteSociale, FirstName: "Maria",
 		OfficeName: "Ufficio della Cittadinanza di Perugia", OfficeAddress: "Via XX Settembre 1, 06121 Perugia",
 		OfficePhone: "075 123456", OfficeEmail: "udc.perugia@example.it",

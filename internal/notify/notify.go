@@ -32,6 +32,7 @@ import (
 
 	"github.com/udc-umbria/portal/internal/booking"
 	"github.com/udc-umbria/portal/internal/hours"
+	"github.com/udc-umbria/portal/internal/i18n"
 	"github.com/udc-umbria/portal/internal/ics"
 	"github.com/udc-umbria/portal/internal/mail"
 )
@@ -107,6 +108,10 @@ type Appointment struct {
 	// WhatToBring is what the service sheet asks to bring; the zero value
 	// (no published sheet) leaves it out.
 	WhatToBring WhatToBring
+	// Lang is the language the citizen booked in: the messages and
+	// calendar files are written in it, and the personal link leads to
+	// the pages in it. "" is the default language (Italian).
+	Lang i18n.Lang `json:",omitempty"`
 }
 
 // WhatToBring is the «Cosa serve» section of the service sheet of the
@@ -173,17 +178,30 @@ type Event struct {
 type Notifier struct {
 	baseURL string
 	host    string
+	// catalog writes the messages about appointments in their language;
+	// italian writes the rest (reports).
+	catalog *i18n.Catalog
+	italian *i18n.Localizer
 }
 
 // New returns a Notifier for the portal at baseURL ("https://udc.example.it",
 // no trailing slash): personal links and the booking page are under it,
-// and its host is the domain of the calendar entries' UIDs.
-func New(baseURL string) *Notifier {
+// and its host is the domain of the calendar entries' UIDs. catalog holds
+// the words of the messages in every language; nil means the embedded
+// catalogues (i18n.Load).
+func New(baseURL string, catalog *i18n.Catalog) *Notifier {
 	host := "uffici-cittadinanza.invalid"
 	if u, err := url.Parse(baseURL); err == nil && u.Hostname() != "" {
 		host = u.Hostname()
 	}
-	return &Notifier{baseURL: baseURL, host: host}
+	if catalog == nil {
+		var err error
+		if catalog, err = i18n.Load(); err != nil {
+			// The embedded catalogues are fixed: a test catches a broken one.
+			panic("notify: " + err.Error())
+		}
+	}
+	return &Notifier{baseURL: baseURL, host: host, catalog: catalog, italian: catalog.Localizer(i18n.Italian)}
 }
 
 // Message returns the e-mail that tells the appointment's citizen about
@@ -202,7 +220,7 @@ func (n *Notifier) Message(e Event) (mail.Message, error) {
 	case Reminder:
 		c = reminder(l)
 	case Cancelled:
-		l.BookURL = n.bookURL()
+		l.BookURL = n.bookURL(l.L.Lang())
 		c = cancelled(l, e.Reason)
 	case Moved:
 		c = moved(l, e.PreviousStart, e.PreviousEnd)
@@ -210,7 +228,7 @@ func (n *Notifier) Message(e Event) (mail.Message, error) {
 		l.ReplacesLink = true
 		c = requestConfirmed(l)
 	case Declined:
-		l.BookURL = n.bookURL()
+		l.BookURL = n.bookURL(l.L.Lang())
 		c = requestDeclined(l, e.Reason)
 	case Proposed:
 		l.ReplacesLink = true
@@ -264,10 +282,11 @@ func (n *Notifier) Calendar(a Appointment, o Office, token string, stamp time.Ti
 
 // letter is what the messages say about a at o.
 func (n *Notifier) letter(a Appointment, o Office, token string) letter {
-	l := letter{
+	loc := n.catalog.Localizer(cmp.Or(a.Lang, i18n.Default))
+	l := letter{L: loc,
 		Code: a.Code, Professional: a.Professional, FirstName: a.FirstName,
 		OfficeName: o.Name, OfficeAddress: o.Address, OfficePhone: o.Phone, OfficeEmail: o.Email,
-		OfficeHours: weekLines(o.Hours), OfficeHoursNote: o.HoursNote,
+		OfficeHours: weekLines(loc, o.Hours), OfficeHoursNote: o.HoursNote,
 		Start: a.Start, End: a.End, Reason: a.Reason, Status: a.Status,
 		WhatToBring: a.WhatToBring, CalendarAttached: true,
 		// Strict calendars apply a cancellation only from the event's
@@ -276,11 +295,11 @@ func (n *Notifier) letter(a Appointment, o Office, token string) letter {
 	}
 	if token != "" {
 		// The route of the personal pages (internal/web/routes.go).
-		l.ManageURL = n.baseURL + "/appuntamento/" + token
+		l.ManageURL = n.baseURL + loc.Lang().Path("/appuntamento/"+token)
 	}
 	if o.Slug != "" {
 		// The route of the office pages (internal/web/routes.go).
-		l.OfficeURL = n.baseURL + "/uffici/" + o.Slug
+		l.OfficeURL = n.baseURL + loc.Lang().Path("/uffici/"+o.Slug)
 	}
 	if strings.HasPrefix(l.WhatToBring.SheetURL, "/") {
 		l.WhatToBring.SheetURL = n.baseURL + l.WhatToBring.SheetURL
@@ -288,6 +307,6 @@ func (n *Notifier) letter(a Appointment, o Office, token string) letter {
 	return l
 }
 
-// bookURL is the start of the booking, offered after a cancellation or a
-// refusal.
-func (n *Notifier) bookURL() string { return n.baseURL + "/prenota" }
+// bookURL is the start of the booking in language lang, offered after a
+// cancellation or a refusal.
+func (n *Notifier) bookURL(lang i18n.Lang) string { return n.baseURL + lang.Path("/prenota") }

@@ -45,7 +45,7 @@ func event(kind notify.Kind, status booking.Status, tok string) notify.Event {
 // booking link after a cancellation or a refusal, and the calendar entry
 // the calendar needs (an update, or a cancellation).
 func TestMessage_EachEvent(t *testing.T) {
-	n := notify.New(base)
+	n := notify.New(base, nil)
 	tests := []struct {
 		name    string
 		e       notify.Event
@@ -115,13 +115,13 @@ func TestMessage_EachEvent(t *testing.T) {
 func unfold(b []byte) string { return strings.ReplaceAll(string(b), "\r\n ", "") }
 
 func TestMessage_UnknownEvent_Error(t *testing.T) {
-	if _, err := notify.New(base).Message(event("rescheduled", booking.StatusConfirmed, "")); err == nil {
+	if _, err := notify.New(base, nil).Message(event("rescheduled", booking.StatusConfirmed, "")); err == nil {
 		t.Fatal("unknown kind rendered")
 	}
 }
 
 func TestCalendar_LinkOnlyWithToken(t *testing.T) {
-	n := notify.New(base)
+	n := notify.New(base, nil)
 	e := event(notify.Booked, booking.StatusConfirmed, "")
 	without := unfold(n.Calendar(e.Appointment, e.Office, "", e.At))
 	with := unfold(n.Calendar(e.Appointment, e.Office, token, e.At))
@@ -139,7 +139,7 @@ func TestNew_HostOfBaseURL_IsTheUIDDomain(t *testing.T) {
 		"http://127.0.0.1:8080": "UID:UDC-7K3M-9QX2@127.0.0.1",
 		"":                      "UID:UDC-7K3M-9QX2@uffici-cittadinanza.invalid",
 	} {
-		if got := string(notify.New(baseURL).Calendar(e.Appointment, e.Office, "", e.At)); !strings.Contains(got, want) {
+		if got := string(notify.New(baseURL, nil).Calendar(e.Appointment, e.Office, "", e.At)); !strings.Contains(got, want) {
 			t.Errorf("base %q: lacks %q", baseURL, want)
 		}
 	}
@@ -151,7 +151,7 @@ func TestNew_HostOfBaseURL_IsTheUIDDomain(t *testing.T) {
 // as in the file that added the entry; a cancellation does not list what
 // to bring.
 func TestMessage_CancelCalendar_HasOrganizerNoWhatToBring(t *testing.T) {
-	n := notify.New(base)
+	n := notify.New(base, nil)
 	for _, officeEmail := range []string{"udc.foligno@example.org", ""} {
 		booked := event(notify.Booked, booking.StatusConfirmed, token)
 		booked.Office.Email = officeEmail
@@ -181,7 +181,7 @@ func TestMessage_CancelCalendar_HasOrganizerNoWhatToBring(t *testing.T) {
 }
 
 func TestDeliveryKeyAndMessageID_StablePerAppointmentAndEvent(t *testing.T) {
-	n := notify.New("https://udc.example.it")
+	n := notify.New("https://udc.example.it", nil)
 	e := notify.Event{Kind: notify.Booked, Appointment: notify.Appointment{Code: "UDC-7K3M-9QX2", Sequence: 0}}
 	key := notify.DeliveryKey(e)
 	if key != "UDC-7K3M-9QX2.booked.0" {

@@ -11,7 +11,7 @@ import (
 // TestMessage_BookedByOffice: the citizen booked by phone gets the
 // confirmation with the personal link and the calendar entry.
 func TestMessage_BookedByOffice(t *testing.T) {
-	m, err := notify.New(base).Message(event(notify.BookedByOffice, booking.StatusConfirmed, token))
+	m, err := notify.New(base, nil).Message(event(notify.BookedByOffice, booking.StatusConfirmed, token))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestMessage_BookedByOffice(t *testing.T) {
 // personal link straight to the move page, and no calendar file (the
 // entry stays until they move or cancel it).
 func TestMessage_MoveRequested(t *testing.T) {
-	m, err := notify.New(base).Message(event(notify.MoveRequested, booking.StatusConfirmed, token))
+	m, err := notify.New(base, nil).Message(event(notify.MoveRequested, booking.StatusConfirmed, token))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package notify
 import (
 	"strings"
 
+	"github.com/udc-umbria/portal/internal/i18n"
 	"github.com/udc-umbria/portal/internal/mail"
 )
 
@@ -33,7 +34,8 @@ type Report struct {
 // code, or the office's answer. Subjects carry the code only.
 func (n *Notifier) reportMessage(e Event) (mail.Message, error) {
 	r := e.Report
-	v := &view{Greeting: greeting(r.Name), Office: officeView{Name: "Uffici della Cittadinanza dell'Umbria"}}
+	// Reports are in Italian: their pages are not translated.
+	v := &view{L: n.italian, Greeting: greeting(n.italian, r.Name), Office: officeView{Name: "Uffici della Cittadinanza dell'Umbria"}}
 	if e.Office.Name != "" {
 		v.Office = officeView{Name: e.Office.Name, Phone: e.Office.Phone, Email: e.Office.Email}
 	}
@@ -69,11 +71,11 @@ func (n *Notifier) reportMessage(e Event) (mail.Message, error) {
 }
 
 // greeting opens a message: "Gentile Maria," or "Buongiorno,".
-func greeting(name string) string {
+func greeting(l *i18n.Localizer, name string) string {
 	if n := strings.TrimSpace(name); n != "" {
-		return "Gentile " + n + ","
+		return l.T("email.greeting.name", "Name", n)
 	}
-	return "Buongiorno,"
+	return l.T("email.greeting.plain")
 }
 
 // paragraphs splits a text typed by staff into its non-empty lines.

@@ -17,7 +17,7 @@ func reportEvent(kind notify.Kind, consent bool) notify.Event {
 }
 
 func TestMessage_ReportReceived_CodeAndNoAttachment(t *testing.T) {
-	n := notify.New(base)
+	n := notify.New(base, nil)
 	for _, consent := range []bool{true, false} {
 		m, err := n.Message(reportEvent(notify.ReportReceived, consent))
 		if err != nil {
@@ -45,7 +45,7 @@ func TestMessage_ReportReceived_CodeAndNoAttachment(t *testing.T) {
 }
 
 func TestMessage_ReportAnswered_AnswerAndStatus(t *testing.T) {
-	m, err := notify.New(base).Message(reportEvent(notify.ReportAnswered, true))
+	m, err := notify.New(base, nil).Message(reportEvent(notify.ReportAnswered, true))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestMessage_ReportWithoutOffice_SignedByThePortal(t *testing.T) {
 	e := reportEvent(notify.ReportReceived, false)
 	e.Office = notify.Office{}
 	e.Report.Name = ""
-	m, err := notify.New(base).Message(e)
+	m, err := notify.New(base, nil).Message(e)
 	if err != nil {
 		t.Fatal(err)
 	}

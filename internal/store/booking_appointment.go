@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/udc-umbria/portal/internal/booking"
 	"github.com/udc-umbria/portal/internal/code"
+	"github.com/udc-umbria/portal/internal/i18n"
 	"github.com/udc-umbria/portal/internal/notify"
 )
 
@@ -29,6 +31,10 @@ type NewAppointment struct {
 	// Status is the initial status; "" means Mode.InitialStatus().
 	Status booking.Status
 	Mode   booking.Mode
+	// Lang is the language the citizen booked in: the e-mails, calendar
+	// files and personal page of the appointment are written in it. ""
+	// is the default language (i18n.Default).
+	Lang i18n.Lang
 }
 
 // Appointment is a booked appointment. After ErasePersonalData the
@@ -53,6 +59,8 @@ type Appointment struct {
 	CancelReason   string
 	TokenExpiresAt time.Time
 	CreatedAt      time.Time
+	// Lang is the appointment's language (see NewAppointment.Lang).
+	Lang i18n.Lang
 
 	// Erased says the personal data was erased at the end of the
 	// retention period. A booking taken by the staff may have no e-mail
@@ -77,16 +85,16 @@ type Appointment struct {
 const appointmentColumns = `id, code, office_id, professional, starts_at, ends_at, status, mode, reason, note,
 	first_name, last_name, email, phone, fiscal_code, channel, interpreter_language, accessibility_note,
 	sequence, cancel_reason, token_expires_at, created_at,
-	erased_at IS NOT NULL, coalesce(booked_by_staff_id, 0), move_requested_at, office_message, call_due_at`
+	erased_at IS NOT NULL, coalesce(booked_by_staff_id, 0), move_requested_at, office_message, call_due_at, language`
 
 func scanAppointment(row pgx.Row) (Appointment, error) {
 	var a Appointment
-	var p, status, mode string
+	var p, status, mode, lang string
 	err := row.Scan(&a.ID, &a.Code, &a.OfficeID, &p, &a.Start, &a.End, &status, &mode, &a.Reason, &a.Note,
 		&a.FirstName, &a.LastName, &a.Email, &a.Phone, &a.FiscalCode, &a.Channel, &a.InterpreterLanguage, &a.AccessibilityNote,
 		&a.Sequence, &a.CancelReason, &a.TokenExpiresAt, &a.CreatedAt,
-		&a.Erased, &a.BookedByStaffID, &a.MoveRequestedAt, &a.OfficeMessage, &a.CallDueAt)
-	a.Professional, a.Status, a.Mode = booking.Professional(p), booking.Status(status), booking.Mode(mode)
+		&a.Erased, &a.BookedByStaffID, &a.MoveRequestedAt, &a.OfficeMessage, &a.CallDueAt, &lang)
+	a.Professional, a.Status, a.Mode, a.Lang = booking.Professional(p), booking.Status(status), booking.Mode(mode), i18n.Lang(lang)
 	return a, err
 }
 
@@ -257,8 +265,8 @@ func checkActiveLimit(ctx context.Context, tx pgx.Tx, email string, maxActive in
 // caller tries again with a new code.
 const insertAppointmentSQL = `INSERT INTO appointments (code, office_id, professional, starts_at, ends_at,
 		status, mode, reason, note, first_name, last_name, email, phone, fiscal_code, channel,
-		interpreter_language, accessibility_note, manage_token_hash, token_expires_at, draft_id)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+		interpreter_language, accessibility_note, manage_token_hash, token_expires_at, draft_id, language)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
 	ON CONFLICT (code) DO NOTHING
 	RETURNING ` + appointmentColumns
 
@@ -279,7 +287,7 @@ func insertAppointmentArgs(bookingCode string, draftID int64, d DraftData, na Ne
 	return []any{bookingCode, d.OfficeID, string(d.Professional), d.SlotStart, d.SlotEnd, string(status), string(na.Mode),
 		d.Details.Reason, d.Details.Note, d.Applicant.FirstName, d.Applicant.LastName, d.Applicant.Email,
 		d.Applicant.Phone, d.Applicant.FiscalCode, d.Applicant.Channel, interpreter, accessibility,
-		tokenHash(na.Token), na.TokenExpiresAt, nullID(draftID)}
+		tokenHash(na.Token), na.TokenExpiresAt, nullID(draftID), string(cmp.Or(na.Lang, i18n.Default))}
 }
 
 // maxCodeAttempts bounds the retries after booking code clashes.

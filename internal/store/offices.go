@@ -60,6 +60,9 @@ type Office struct {
 	Hours    []hours.Interval
 	Closures []hours.Closure
 	Specials []hours.SpecialOpening
+	// Notes are HoursNote and AccessibilityNotes in the other languages
+	// that have them, by language (office_texts).
+	Notes map[string]OfficeNotes
 	// UpdatedAt is when the office was last saved with different data.
 	UpdatedAt time.Time
 }
@@ -150,6 +153,7 @@ func listOffices(ctx context.Context, tx pgx.Tx) ([]Office, error) {
 	b.Queue(`SELECT office_id, weekday, start_min, end_min, kind FROM office_hours ORDER BY office_id, weekday, start_min, kind`)
 	b.Queue(`SELECT office_id, from_date, to_date, reason FROM office_closures ORDER BY office_id, from_date, to_date`)
 	b.Queue(`SELECT office_id, on_date, start_min, end_min, kind, note FROM office_special_openings ORDER BY office_id, on_date, start_min`)
+	b.Queue(`SELECT office_id, lang, hours_note, accessibility_notes FROM office_texts ORDER BY office_id, lang`)
 	br := tx.SendBatch(ctx, b)
 	defer br.Close()
 
@@ -231,6 +235,21 @@ func listOffices(ctx context.Context, tx pgx.Tx) ([]Office, error) {
 		so.Date, so.Start, so.End, so.Kind = dateOf(on), hours.Clock(start), hours.Clock(end), hours.Kind(kind)
 		return id, err
 	}, func(o *Office) { o.Specials = append(o.Specials, so) })
+	if err != nil {
+		return nil, err
+	}
+
+	var lang string
+	var notes OfficeNotes
+	err = each(func(rows pgx.Rows) (id int64, err error) {
+		err = rows.Scan(&id, &lang, &notes.HoursNote, &notes.AccessibilityNotes)
+		return id, err
+	}, func(o *Office) {
+		if o.Notes == nil {
+			o.Notes = map[string]OfficeNotes{}
+		}
+		o.Notes[lang] = notes
+	})
 	if err != nil {
 		return nil, err
 	}

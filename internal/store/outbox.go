@@ -94,7 +94,7 @@ func scanOfficeContact(row pgx.Row, id int64) (notify.Office, error) {
 func (a Appointment) Notice() notify.Appointment {
 	return notify.Appointment{
 		Code: a.Code, Professional: a.Professional, Status: a.Status, Start: a.Start, End: a.End,
-		Reason: a.Reason, FirstName: a.FirstName, Email: a.Email, Sequence: a.Sequence,
+		Reason: a.Reason, FirstName: a.FirstName, Email: a.Email, Sequence: a.Sequence, Lang: a.Lang,
 	}
 }
 

@@ -55,6 +55,9 @@ type Sheet struct {
 	// version content, not in columns (see sheets_edit.go).
 	Markdown *SheetMarkdown `json:"markdown,omitempty"`
 	Version  int            `json:"-"`
+	// Lang is the language of the prose when it is not Italian (see
+	// WithText); "" for Italian.
+	Lang string `json:"-"`
 }
 
 // Active reports whether the service is currently provided.

@@ -67,7 +67,7 @@ func (s *Store) loadSheet(ctx context.Context, q dbtx, slug string, lock bool) (
 		return Sheet{}, err
 	}
 	var md []byte
-	err = q.QueryRow(ctx, `SELECT content->'markdown' FROM service_sheet_versions WHERE sheet_id = $1 AND version = $2`,
+	err = q.QueryRow(ctx, `SELECT content->'markdown' FROM service_sheet_versions WHERE sheet_id = $1 AND lang = 'it' AND version = $2`,
 		sh.ID, sh.Version).Scan(&md)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return Sheet{}, fmt.Errorf("store: load sheet %q source: %w", slug, err)
@@ -103,7 +103,7 @@ func (s *Store) ListStaffSheets(ctx context.Context) ([]SheetSummary, error) {
 	rows, err := s.pool.Query(ctx, `SELECT s.id, s.slug, s.title, s.publication, s.service_status, s.version, s.updated_on,
 		s.modified_at, coalesce(v.changed_by, '') AS changed_by, coalesce(u.name, '') AS changed_by_name
 		FROM service_sheets s
-		LEFT JOIN service_sheet_versions v ON v.sheet_id = s.id AND v.version = s.version
+		LEFT JOIN service_sheet_versions v ON v.sheet_id = s.id AND v.lang = 'it' AND v.version = s.version
 		LEFT JOIN staff_users u ON u.email = v.changed_by
 		ORDER BY lower(s.title), s.id`)
 	if err != nil {

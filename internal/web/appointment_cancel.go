@@ -14,7 +14,7 @@ func (s *Server) appointmentCancelForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.render(w, r, http.StatusOK, templates.AppointmentCancelPage(s.appointmentPageMeta(w, r, la, "Annulla appuntamento"), s.appointmentPage(la)))
+	s.render(w, r, http.StatusOK, templates.AppointmentCancelPage(s.appointmentPageMeta(w, r, la, s.loc(r).T("appointment.cancel")), s.appointmentPage(r, la)))
 }
 
 // appointmentCancel cancels the appointment; the store queues the e-mail

@@ -28,16 +28,17 @@ func (s *Server) moveQuery(r *http.Request, la linkedAppointment, week string) (
 
 // renderMove shows the move page with msg as the error ("" none).
 func (s *Server) renderMove(w http.ResponseWriter, r *http.Request, la linkedAppointment, week string, status int, msg string) {
-	v := templates.AppointmentMove{Appointment: s.appointmentPage(la)}
+	l := s.loc(r)
+	v := templates.AppointmentMove{Appointment: s.appointmentPage(r, la)}
 	q, ok, err := s.moveQuery(r, la, week)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	if !ok {
-		v.Unavailable = "Questo appuntamento non si può spostare online. Per cambiare orario chiama l'ufficio" + phoneSuffix(la.office.Phone) + "."
+		v.Unavailable = l.T("appointment.move_unavailable") + " " + callOffice(l, la.office.Phone)
 	} else {
-		if v.Picker, err = s.slotPicker(r.Context(), q); err != nil {
+		if v.Picker, err = s.slotPicker(r.Context(), l, q); err != nil {
 			s.serverError(w, r, err)
 			return
 		}
@@ -46,9 +47,9 @@ func (s *Server) renderMove(w http.ResponseWriter, r *http.Request, la linkedApp
 			v.Errors = []templates.FieldError{{ID: v.Picker.FirstSlotID(), Message: msg}}
 		}
 	}
-	title := "Sposta appuntamento"
+	title := l.T("appointment.move")
 	if msg != "" {
-		title = "Errore – " + title
+		title = l.T("booking.error_title", "Title", title)
 	}
 	s.render(w, r, status, templates.AppointmentMovePage(s.appointmentPageMeta(w, r, la, title), v))
 }
@@ -84,14 +85,13 @@ func (s *Server) appointmentMove(w http.ResponseWriter, r *http.Request) {
 	}
 	sl, offered := s.offeredSlot(q, r.PostFormValue("orario"))
 	if !offered {
-		s.renderMove(w, r, la, week, http.StatusUnprocessableEntity, "Scegli uno degli orari disponibili.")
+		s.renderMove(w, r, la, week, http.StatusUnprocessableEntity, s.loc(r).T("booking.slots.time_missing"))
 		return
 	}
 	_, err = s.store.MoveAppointment(r.Context(), la.appt.ID, sl.Start, sl.End, max(q.settings.Capacity, 1), s.now(), la.token)
 	switch {
 	case errors.Is(err, store.ErrSlotFull):
-		s.renderMove(w, r, la, week, http.StatusConflict,
-			"Il posto che avevi scelto non è più disponibile: un'altra persona lo ha appena prenotato. Scegli un altro orario; il tuo appuntamento non è cambiato.")
+		s.renderMove(w, r, la, week, http.StatusConflict, s.loc(r).T("appointment.move_taken"))
 		return
 	case errors.Is(err, store.ErrNotActive), errors.Is(err, store.ErrNotFound):
 		http.Redirect(w, r, la.base, http.StatusSeeOther)

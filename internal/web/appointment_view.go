@@ -66,18 +66,18 @@ func (s *Server) openAppointment(w http.ResponseWriter, r *http.Request) (linked
 		s.serverError(w, r, err)
 		return linkedAppointment{}, false
 	}
-	return linkedAppointment{appt: a, office: o, token: token, base: "/appuntamento/" + token}, true
+	return linkedAppointment{appt: a, office: o, token: token, base: s.link(r, "/appuntamento/"+token)}, true
 }
 
 // linkInvalid answers a personal link that is unknown or expired.
 func (s *Server) linkInvalid(w http.ResponseWriter, r *http.Request) {
-	s.bookingNotice(w, r, http.StatusNotFound, "Link non valido", templates.BookingNotice{
-		Heading: "Il tuo appuntamento",
-		Title:   "Il link non è valido o è scaduto",
-		Paragraphs: []string{"Controlla di aver copiato tutto il link che hai ricevuto per e-mail. Il link smette di funzionare il giorno dopo l'appuntamento.",
-			"Per informazioni sul tuo appuntamento contatta l'ufficio indicando il codice di prenotazione."},
-		Links: []templates.BookingLink{{Label: "Trova il tuo ufficio: indirizzi, telefoni e orari", Href: "/comuni"},
-			{Label: "Prenota un nuovo appuntamento", Href: "/prenota"}},
+	l := s.loc(r)
+	s.bookingNotice(w, r, http.StatusNotFound, l.T("appointment.invalid"), templates.BookingNotice{
+		Heading:    l.T("appointment.title"),
+		Title:      l.T("appointment.invalid_title"),
+		Paragraphs: []string{l.T("appointment.invalid_text"), l.T("appointment.invalid_contact")},
+		Links: []templates.BookingLink{{Label: l.T("appointment.find_office"), Href: s.link(r, "/comuni")},
+			{Label: l.T("appointment.book_new"), Href: s.link(r, "/prenota")}},
 	})
 }
 
@@ -87,13 +87,15 @@ func (s *Server) canChange(a store.Appointment) bool {
 	return a.Status.Active() && s.now().Before(a.Start)
 }
 
-// appointmentPage is the view model of the personal pages.
-func (s *Server) appointmentPage(la linkedAppointment) templates.AppointmentPage {
+// appointmentPage is the view model of the personal pages, in the
+// request's language.
+func (s *Server) appointmentPage(r *http.Request, la linkedAppointment) templates.AppointmentPage {
+	l := s.loc(r)
 	a := la.appt
 	p := templates.AppointmentPage{
-		Code: a.Code, Status: string(a.Status), StatusLabel: a.Status.Label(), Requested: a.Status == booking.StatusRequested,
-		Active: a.Status.Active(), When: booking.LongSpan(a.Start, a.End), Professional: a.Professional.Label(),
-		Reason: a.Reason, Office: bookingOffice(la.office), Base: la.base, CanChange: s.canChange(a),
+		Code: a.Code, Status: string(a.Status), StatusLabel: a.Status.LabelIn(l), Requested: a.Status == booking.StatusRequested,
+		Active: a.Status.Active(), When: booking.SpanIn(l, a.Start, a.End), Professional: a.Professional.LabelIn(l),
+		Reason: a.Reason, Office: bookingOffice(l, la.office), Base: la.base, CanChange: s.canChange(a),
 	}
 	// The office's own words: the reason of a cancellation or a refusal
 	// (a citizen cancelling gives none), or why it asks to move.
@@ -101,7 +103,7 @@ func (s *Server) appointmentPage(la linkedAppointment) templates.AppointmentPage
 	case a.Status == booking.StatusCancelled || a.Status == booking.StatusDeclined:
 		p.OfficeMessage = a.CancelReason
 	case a.MoveRequestedAt != nil && a.Status.Active():
-		p.MoveRequested, p.OfficeMessage, p.StatusLabel = true, a.OfficeMessage, "Da spostare: scegli un altro orario"
+		p.MoveRequested, p.OfficeMessage, p.StatusLabel = true, a.OfficeMessage, l.T("appointment.status_to_move")
 	}
 	return p
 }
@@ -113,7 +115,8 @@ func (s *Server) appointmentView(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	v := s.appointmentPage(la)
+	l := s.loc(r)
+	v := s.appointmentPage(r, la)
 	bring, err := s.store.WhatToBring(r.Context())
 	if err != nil {
 		s.serverError(w, r, err)
@@ -123,14 +126,14 @@ func (s *Server) appointmentView(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Query().Get("esito") {
 	case "annullato":
 		if la.appt.Status == booking.StatusCancelled {
-			v.Notice = "Hai annullato l'appuntamento. Ti abbiamo inviato un'e-mail di conferma."
+			v.Notice = l.T("appointment.notice_cancelled")
 		}
 	case "spostato":
 		if v.Active {
-			v.Notice = "Hai spostato l'appuntamento al nuovo orario. Ti abbiamo inviato un'e-mail con i dettagli."
+			v.Notice = l.T("appointment.notice_moved")
 		}
 	}
-	p := s.page(w, r, "Il tuo appuntamento", home, templates.Crumb{Label: "Il tuo appuntamento"})
+	p := s.page(w, r, l.T("appointment.title"), s.homeCrumb(r), templates.Crumb{Label: l.T("appointment.title")})
 	p.Section = "prenota"
 	s.render(w, r, http.StatusOK, templates.AppointmentViewPage(p, v))
 }
@@ -151,7 +154,7 @@ func (s *Server) appointmentCalendar(w http.ResponseWriter, r *http.Request) {
 
 // appointmentPageMeta is the layout of the pages under the personal link.
 func (s *Server) appointmentPageMeta(w http.ResponseWriter, r *http.Request, la linkedAppointment, title string) templates.Page {
-	p := s.page(w, r, title, home, templates.Crumb{Label: "Il tuo appuntamento", Href: la.base}, templates.Crumb{Label: title})
+	p := s.page(w, r, title, s.homeCrumb(r), templates.Crumb{Label: s.loc(r).T("appointment.title"), Href: la.base}, templates.Crumb{Label: title})
 	p.Section = "prenota"
 	return p
 }

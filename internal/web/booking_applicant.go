@@ -13,12 +13,12 @@ import (
 var applicantErrorTarget = map[string]string{booking.FieldChannel: "canale-email"}
 
 // applicantView builds step 4 from the form and its errors.
-func (s *Server) applicantView(wz *wizard, f booking.ApplicantForm, errs map[string]string) templates.BookingApplicant {
-	v := templates.BookingApplicant{Frame: s.frame(wz, stepApplicant),
+func (s *Server) applicantView(r *http.Request, wz *wizard, f booking.ApplicantForm, errs map[string]string) templates.BookingApplicant {
+	v := templates.BookingApplicant{Frame: s.frame(r, wz, stepApplicant),
 		FirstName: f.FirstName, LastName: f.LastName, Email: f.Email, Phone: f.Phone, FiscalCode: f.FiscalCode,
 		Channel: f.Channel, NeedsInterpreter: f.NeedsInterpreter, InterpreterLanguage: f.InterpreterLanguage,
 		NeedsAccessibility: f.NeedsAccessibility, AccessibilityNote: f.AccessibilityNote,
-		AccessibilityHint: booking.AccessibilityHint, PrivacyAccepted: f.PrivacyAccepted, Errors: errs}
+		AccessibilityHint: s.loc(r).T("booking.applicant.accessibility_hint"), PrivacyAccepted: f.PrivacyAccepted, Errors: errs}
 	for _, field := range booking.ApplicantFields() {
 		if msg := errs[field]; msg != "" {
 			id := field
@@ -42,7 +42,7 @@ func (s *Server) bookingApplicant(w http.ResponseWriter, r *http.Request) {
 	if f.Channel == "" {
 		f.Channel = booking.ChannelEmail
 	}
-	s.render(w, r, http.StatusOK, templates.BookingApplicantPage(s.bookingPage(w, r, "Richiedente"), s.applicantView(wz, f, nil)))
+	s.render(w, r, http.StatusOK, templates.BookingApplicantPage(s.bookingPage(w, r, s.bookingStepTitle(r, stepApplicant, false)), s.applicantView(r, wz, f, nil)))
 }
 
 // bookingApplicantSave handles step 4.
@@ -64,9 +64,9 @@ func (s *Server) bookingApplicantSave(w http.ResponseWriter, r *http.Request) {
 	f.NeedsInterpreter = f.NeedsInterpreter || strings.TrimSpace(f.InterpreterLanguage) != ""
 	f.NeedsAccessibility = f.NeedsAccessibility || strings.TrimSpace(f.AccessibilityNote) != ""
 	f.Normalize()
-	if errs := f.Validate(); len(errs) > 0 {
+	if errs := f.Validate(s.loc(r)); len(errs) > 0 {
 		s.render(w, r, http.StatusUnprocessableEntity,
-			templates.BookingApplicantPage(s.bookingPage(w, r, "Errore – Richiedente"), s.applicantView(wz, f, errs)))
+			templates.BookingApplicantPage(s.bookingPage(w, r, s.bookingStepTitle(r, stepApplicant, true)), s.applicantView(r, wz, f, errs)))
 		return
 	}
 	wz.draft.Data.Applicant = f

@@ -35,12 +35,12 @@ func (s *Server) submittedAppointment(w http.ResponseWriter, r *http.Request) (s
 		return store.Appointment{}, store.Office{}, false
 	}
 	if !ok || d.AppointmentID == nil {
-		http.Redirect(w, r, "/prenota", http.StatusSeeOther)
+		http.Redirect(w, r, s.link(r, "/prenota"), http.StatusSeeOther)
 		return store.Appointment{}, store.Office{}, false
 	}
 	a, err := s.store.AppointmentByID(r.Context(), *d.AppointmentID)
 	if errors.Is(err, store.ErrNotFound) {
-		http.Redirect(w, r, "/prenota", http.StatusSeeOther)
+		http.Redirect(w, r, s.link(r, "/prenota"), http.StatusSeeOther)
 		return store.Appointment{}, store.Office{}, false
 	}
 	if err != nil {
@@ -63,10 +63,11 @@ func (s *Server) bookingDone(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	l := s.loc(r)
 	requested := a.Status == booking.StatusRequested
-	title := "Appuntamento confermato"
+	title := l.T("booking.done.confirmed_title")
 	if requested {
-		title = "Richiesta inviata"
+		title = l.T("booking.done.requested_title")
 	}
 	bring, err := s.store.WhatToBring(r.Context())
 	if err != nil {
@@ -74,11 +75,11 @@ func (s *Server) bookingDone(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.bookingPage(w, r, title)
-	p.Rating = &templates.RatingForm{Question: "Quanto è stato facile usare questo servizio?", Page: r.URL.Path}
+	p.Rating = &templates.RatingForm{Question: l.T("booking.done.rating"), Page: r.URL.Path}
 	s.render(w, r, http.StatusOK, templates.BookingDonePage(p, templates.BookingDone{
-		Requested: requested, Code: a.Code, When: booking.LongSpan(a.Start, a.End),
-		Professional: a.Professional.Label(), With: a.Professional.WithArticle(), Reason: a.Reason,
-		Office: bookingOffice(o), Bring: bringView(bring), ICSHref: bookingDonePath + "/" + ics.Filename, Email: a.Email,
+		Requested: requested, Code: a.Code, When: booking.SpanIn(l, a.Start, a.End),
+		Professional: a.Professional.LabelIn(l), With: a.Professional.WithArticleIn(l), Reason: a.Reason,
+		Office: bookingOffice(l, o), Bring: bringView(bring), ICSHref: s.link(r, bookingDonePath) + "/" + ics.Filename, Email: a.Email,
 	}))
 }
 

@@ -65,18 +65,32 @@ type bookingEnv struct {
 	clock    *testClock
 	mailer   *recordingMailer
 	officeID int64
+	// lang is the path prefix of the language the citizen books in: ""
+	// (Italian) or "/en" (see inLanguage).
+	lang string
 }
 
-func newBookingEnv(t testing.TB, capacity int) *bookingEnv {
+// inLanguage returns the same portal walked in the language with path
+// prefix prefix ("/en").
+func (e *bookingEnv) inLanguage(prefix string) *bookingEnv {
+	c := *e
+	c.lang = prefix
+	return &c
+}
+
+// p is path in the env's language.
+func (e *bookingEnv) p(path string) string { return e.lang + path }
+
+func newBookingEnv(t testing.TB, capacity int, opts ...envOption) *bookingEnv {
 	t.Helper()
 	clock := &testClock{now: time.Now()}
 	mailer := &recordingMailer{}
-	mailer.notifier = notify.New(testBaseURL)
-	e := newTestEnv(t, withClock(clock), withOutbox(mailer), withOptions(func(o *web.Options) {
+	mailer.notifier = notify.New(testBaseURL, nil)
+	e := newTestEnv(t, append([]envOption{withClock(clock), withOutbox(mailer), withOptions(func(o *web.Options) {
 		// Each simulated citizen sends its own X-Forwarded-For, so that the
 		// per-address limit does not get in the way of the concurrency test.
 		o.Config.TrustProxy = true
-	}))
+	})}, opts...)...)
 	ctx := context.Background()
 	pool := e.Store.Pool()
 	if err := jobs.Migrate(ctx, pool); err != nil {
@@ -187,13 +201,13 @@ func validApplicant(email string) url.Values {
 // and returns its page.
 func (e *bookingEnv) toSlots() string {
 	e.t.Helper()
-	resp, _ := e.send("/prenota?comune=perugia", "/prenota/luogo", url.Values{"comune": {"perugia"}, "ufficio": {bookingOfficeSlug}})
-	if got := location(e.t, resp); got != "/prenota/data" {
+	resp, _ := e.send(e.p("/prenota?comune=perugia"), e.p("/prenota/luogo"), url.Values{"comune": {"perugia"}, "ufficio": {bookingOfficeSlug}})
+	if got := location(e.t, resp); got != e.p("/prenota/data") {
 		e.t.Fatalf("after step 1: %s", got)
 	}
-	resp, _ = e.send("/prenota/data", "/prenota/data", url.Values{"figura": {string(booking.AssistenteSociale)}})
+	resp, _ = e.send(e.p("/prenota/data"), e.p("/prenota/data"), url.Values{"figura": {string(booking.AssistenteSociale)}})
 	location(e.t, resp)
-	status, body := e.get("/prenota/data")
+	status, body := e.get(e.p("/prenota/data"))
 	if status != http.StatusOK {
 		e.t.Fatalf("slots: status %d", status)
 	}
@@ -216,17 +230,17 @@ func (e *bookingEnv) book(key, email string) string {
 	if m := weekRE.FindStringSubmatch(body); m != nil {
 		week = m[1]
 	}
-	resp, _ := e.send("/prenota/data", "/prenota/data", url.Values{"orario": {key}, "settimana": {week}})
-	if got := location(e.t, resp); got != "/prenota/dettagli" {
+	resp, _ := e.send(e.p("/prenota/data"), e.p("/prenota/data"), url.Values{"orario": {key}, "settimana": {week}})
+	if got := location(e.t, resp); got != e.p("/prenota/dettagli") {
 		e.t.Fatalf("after step 2: %s", got)
 	}
-	resp, _ = e.send("/prenota/dettagli", "/prenota/dettagli", url.Values{"motivo": {"Prima informazione"}})
+	resp, _ = e.send(e.p("/prenota/dettagli"), e.p("/prenota/dettagli"), url.Values{"motivo": {"Prima informazione"}})
 	location(e.t, resp)
-	resp, _ = e.send("/prenota/richiedente", "/prenota/richiedente", validApplicant(email))
+	resp, _ = e.send(e.p("/prenota/richiedente"), e.p("/prenota/richiedente"), validApplicant(email))
 	location(e.t, resp)
 	e.clock.Add(10 * time.Second)
-	resp, _ = e.send("/prenota/riepilogo", "/prenota/conferma", nil)
-	if got := location(e.t, resp); got != "/prenota/fatto" {
+	resp, _ = e.send(e.p("/prenota/riepilogo"), e.p("/prenota/conferma"), nil)
+	if got := location(e.t, resp); got != e.p("/prenota/fatto") {
 		e.t.Fatalf("after submit: %s", got)
 	}
 	return key

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/udc-umbria/portal/internal/i18n"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/templates"
 )
@@ -33,7 +34,7 @@ type placeChoice struct {
 // istat, from the draft, or else the preselected office's) and the
 // preselected office slug: the offices serving the Comune that take
 // bookings online or, without any Comune, the preselected office alone.
-func (s *Server) placeChoices(ctx context.Context, comuneSlug, istat, officeSlug string) (placeChoice, error) {
+func (s *Server) placeChoices(ctx context.Context, l *i18n.Localizer, comuneSlug, istat, officeSlug string) (placeChoice, error) {
 	data, err := s.offices.get(ctx)
 	if err != nil {
 		return placeChoice{}, err
@@ -70,7 +71,7 @@ func (s *Server) placeChoices(ctx context.Context, comuneSlug, istat, officeSlug
 			return err
 		}
 		pc.bookable[o.Slug] = o
-		v.Offices = append(v.Offices, bookingOffice(o))
+		v.Offices = append(v.Offices, bookingOffice(l, o))
 		pc.demo = pc.demo || o.IsDemo
 		return nil
 	}
@@ -139,7 +140,7 @@ func (s *Server) bookingPlace(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	pc, err := s.placeChoices(ctx, q.Get("comune"), istat, officeSlug)
+	pc, err := s.placeChoices(ctx, s.loc(r), q.Get("comune"), istat, officeSlug)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -148,9 +149,9 @@ func (s *Server) bookingPlace(w http.ResponseWriter, r *http.Request) {
 	if ok {
 		wz = &wizard{draft: d, fromSummary: q.Get("da") == fromSummary}
 	}
-	pc.view.Frame = s.frame(wz, stepPlace)
+	pc.view.Frame = s.frame(r, wz, stepPlace)
 	pc.view.Frame.Demo = pc.view.Frame.Demo || pc.demo
-	s.render(w, r, http.StatusOK, templates.BookingPlacePage(s.bookingPage(w, r, "Luogo"), pc.view))
+	s.render(w, r, http.StatusOK, templates.BookingPlacePage(s.bookingPage(w, r, s.bookingStepTitle(r, stepPlace, false)), pc.view))
 }
 
 // bookingPlaceSave handles step 1: the office. Changing office clears the
@@ -158,7 +159,8 @@ func (s *Server) bookingPlace(w http.ResponseWriter, r *http.Request) {
 func (s *Server) bookingPlaceSave(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	slug := r.PostFormValue("ufficio")
-	pc, err := s.placeChoices(ctx, r.PostFormValue("comune"), "", slug)
+	l := s.loc(r)
+	pc, err := s.placeChoices(ctx, l, r.PostFormValue("comune"), "", slug)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -176,7 +178,7 @@ func (s *Server) bookingPlaceSave(w http.ResponseWriter, r *http.Request) {
 		if ok && d.AppointmentID == nil {
 			wz = &wizard{draft: d, fromSummary: fromSum}
 		}
-		pc.view.Frame = s.frame(wz, stepPlace)
+		pc.view.Frame = s.frame(r, wz, stepPlace)
 		pc.view.Frame.Demo = pc.view.Frame.Demo || pc.demo
 		pc.view.Error = msg
 		target := "comune"
@@ -184,11 +186,11 @@ func (s *Server) bookingPlaceSave(w http.ResponseWriter, r *http.Request) {
 			target = "ufficio-" + pc.view.Offices[0].Slug
 		}
 		pc.view.Frame.Errors = []templates.FieldError{{ID: target, Message: pc.view.Error}}
-		s.render(w, r, status, templates.BookingPlacePage(s.bookingPage(w, r, "Errore – Luogo"), pc.view))
+		s.render(w, r, status, templates.BookingPlacePage(s.bookingPage(w, r, s.bookingStepTitle(r, stepPlace, true)), pc.view))
 	}
 	o, found := pc.bookable[slug]
 	if !found {
-		fail(http.StatusUnprocessableEntity, "Scegli l'ufficio presso cui vuoi l'appuntamento.")
+		fail(http.StatusUnprocessableEntity, l.T("booking.place.office_missing"))
 		return
 	}
 	if !ok || d.AppointmentID != nil {
@@ -200,8 +202,7 @@ func (s *Server) bookingPlaceSave(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if !allowed {
-			fail(http.StatusTooManyRequests, "Da questa connessione sono state iniziate molte prenotazioni nell'ultima ora. "+
-				"Per sicurezza puoi iniziarne una nuova tra un'ora; se hai urgenza, chiama l'ufficio"+phoneSuffix(o.Phone)+".")
+			fail(http.StatusTooManyRequests, l.T("booking.place.too_many")+" "+callOffice(l, o.Phone))
 			return
 		}
 		if d, err = s.startDraft(w, r); err != nil {

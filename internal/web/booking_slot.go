@@ -11,6 +11,7 @@ import (
 
 	"github.com/udc-umbria/portal/internal/booking"
 	"github.com/udc-umbria/portal/internal/hours"
+	"github.com/udc-umbria/portal/internal/i18n"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/templates"
 )
@@ -42,7 +43,7 @@ func minuteKey(t time.Time) int64 { return t.Truncate(time.Minute).Unix() }
 // office and professional over the whole horizon, the seats taken
 // (TakenSeats), booking.Availability, then the chosen week grouped by day.
 // Full slots stay on the page, disabled, so the day keeps its shape.
-func (s *Server) slotPicker(ctx context.Context, q slotQuery) (templates.SlotPicker, error) {
+func (s *Server) slotPicker(ctx context.Context, l *i18n.Localizer, q slotQuery) (templates.SlotPicker, error) {
 	now := s.now()
 	set := q.settings.Settings
 	sched := q.office.Schedule()
@@ -97,7 +98,7 @@ func (s *Server) slotPicker(ctx context.Context, q slotQuery) (templates.SlotPic
 			shown = append(shown, a)
 		}
 	}
-	sp := templates.SlotPicker{Week: week.Label(), Offset: offset}
+	sp := templates.SlotPicker{Week: week.LabelIn(l), Offset: offset}
 	if offset > 0 {
 		sp.PrevHref = q.link(offset - 1)
 	}
@@ -105,12 +106,12 @@ func (s *Server) slotPicker(ctx context.Context, q slotQuery) (templates.SlotPic
 		sp.NextHref = q.link(offset + 1)
 	}
 	for _, day := range booking.GroupByDay(shown) {
-		sd := templates.SlotDay{ID: "giorno-" + day.Date.String(), Label: day.Label}
+		sd := templates.SlotDay{ID: "giorno-" + day.Date.String(), Label: booking.DayLabelIn(l, day.Date)}
 		for _, a := range day.Slots {
 			sd.Slots = append(sd.Slots, templates.SlotOption{
 				ID:   "orario-" + a.Start.In(hours.Rome()).Format("20060102-1504"),
 				Key:  a.Key(),
-				Time: a.TimeLabel(),
+				Time: a.TimeLabelIn(l),
 				Full: a.Full,
 				// A full slot is never shown checked, not even the
 				// citizen's previous choice once it is gone.
@@ -138,11 +139,11 @@ func (s *Server) offeredSlot(q slotQuery, key string) (booking.Slot, bool) {
 }
 
 // slotChoiceQuery is the slotQuery of step 2 for the wizard's draft.
-func (s *Server) slotChoiceQuery(wz *wizard, bs store.BookingSettings, week string) slotQuery {
+func (s *Server) slotChoiceQuery(r *http.Request, wz *wizard, bs store.BookingSettings, week string) slotQuery {
 	d := wz.draft
 	q := slotQuery{office: wz.office, settings: bs, week: week,
 		link: func(n int) string {
-			return withFrom("/prenota/data?settimana="+strconv.Itoa(n), wz.fromSummary)
+			return withFrom(s.link(r, "/prenota/data")+"?settimana="+strconv.Itoa(n), wz.fromSummary)
 		}}
 	if d.Data.Professional == bs.Professional && !d.Data.SlotStart.IsZero() {
 		q.selected = d.Data.SlotStart
@@ -173,17 +174,17 @@ func (s *Server) bookingSlot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	v := templates.BookingSlots{Frame: s.frame(wz, stepSlot), Office: bookingOffice(wz.office), OfficePhone: wz.office.Phone}
+	v := templates.BookingSlots{Frame: s.frame(r, wz, stepSlot), Office: bookingOffice(s.loc(r), wz.office), OfficePhone: wz.office.Phone}
 	bs, chosen := chosenProfessional(wz)
 	if !chosen || (q.Get("cambia") == "figura" && len(wz.settings) > 1) {
 		s.renderProfessionals(w, r, wz, v, http.StatusOK, "")
 		return
 	}
-	if err := s.fillSlots(r.Context(), wz, &v, bs, q.Get("settimana")); err != nil {
+	if err := s.fillSlots(r, wz, &v, bs, q.Get("settimana")); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, templates.BookingSlotsPage(s.bookingPage(w, r, "Data e orario"), v))
+	s.render(w, r, http.StatusOK, templates.BookingSlotsPage(s.bookingPage(w, r, s.bookingStepTitle(r, stepSlot, false)), v))
 }
 
 // renderProfessionals shows the question "Con chi vuoi parlare?".
@@ -191,46 +192,40 @@ func (s *Server) renderProfessionals(w http.ResponseWriter, r *http.Request, wz 
 	v.ChooseProfessional = true
 	for _, bs := range wz.settings {
 		v.Professionals = append(v.Professionals, templates.Choice{
-			Value: string(bs.Professional), Label: bs.Professional.Label(), Selected: bs.Professional == wz.draft.Data.Professional})
+			Value: string(bs.Professional), Label: bs.Professional.LabelIn(s.loc(r)), Selected: bs.Professional == wz.draft.Data.Professional})
 	}
-	title := "Data e orario"
+	title := s.bookingStepTitle(r, stepSlot, msg != "")
 	if msg != "" {
 		v.ProfessionalError = msg
 		v.Frame.Errors = []templates.FieldError{{ID: "figura-" + string(wz.settings[0].Professional), Message: msg}}
-		title = "Errore – " + title
 	}
 	s.render(w, r, status, templates.BookingSlotsPage(s.bookingPage(w, r, title), v))
 }
 
 // fillSlots puts the professional and the week's slots into v.
-func (s *Server) fillSlots(ctx context.Context, wz *wizard, v *templates.BookingSlots, bs store.BookingSettings, week string) error {
-	return s.fillSlotsChoosing(ctx, wz, v, bs, week, time.Time{})
+func (s *Server) fillSlots(r *http.Request, wz *wizard, v *templates.BookingSlots, bs store.BookingSettings, week string) error {
+	return s.fillSlotsChoosing(r, wz, v, bs, week, time.Time{})
 }
 
 // fillSlotsChoosing is fillSlots with the slot at chosen checked instead
 // of the draft's (when chosen is not zero).
-func (s *Server) fillSlotsChoosing(ctx context.Context, wz *wizard, v *templates.BookingSlots, bs store.BookingSettings, week string,
+func (s *Server) fillSlotsChoosing(r *http.Request, wz *wizard, v *templates.BookingSlots, bs store.BookingSettings, week string,
 	chosen time.Time) error {
-	v.Professional = bs.Professional.Label()
+	v.Professional = bs.Professional.LabelIn(s.loc(r))
 	if len(wz.settings) > 1 {
-		v.ChangeHref = withFrom("/prenota/data?cambia=figura", wz.fromSummary)
+		v.ChangeHref = withFrom(s.link(r, "/prenota/data")+"?cambia=figura", wz.fromSummary)
 	}
-	q := s.slotChoiceQuery(wz, bs, week)
+	q := s.slotChoiceQuery(r, wz, bs, week)
 	if !chosen.IsZero() {
 		q.selected = chosen
 	}
-	sp, err := s.slotPicker(ctx, q)
+	sp, err := s.slotPicker(r.Context(), s.loc(r), q)
 	if err != nil {
 		return err
 	}
 	v.Picker = sp
 	return nil
 }
-
-// tooManyHoldsMessage refuses a hold to a client that already holds
-// booking.MaxHoldsPerBrowser or MaxHoldsPerAddress seats.
-const tooManyHoldsMessage = "Da questo dispositivo o da questa connessione sono già riservati altri orari per prenotazioni non ancora concluse. " +
-	"Concludi o abbandona quelle prenotazioni: ogni orario riservato si libera al più tardi 15 minuti dopo la scelta. Poi premi di nuovo «Avanti»."
 
 // holdClient is who asks for a hold: the client address and the browser,
 // known by the SHA-256 of its CSRF cookie (every form sent carries it,
@@ -253,12 +248,13 @@ func (s *Server) bookingSlotSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
+	l := s.loc(r)
 	d := &wz.draft
-	v := templates.BookingSlots{Frame: s.frame(wz, stepSlot), Office: bookingOffice(wz.office), OfficePhone: wz.office.Phone}
+	v := templates.BookingSlots{Frame: s.frame(r, wz, stepSlot), Office: bookingOffice(l, wz.office), OfficePhone: wz.office.Phone}
 	if _, asked := r.PostForm["figura"]; asked || (r.PostFormValue("orario") == "" && r.PostFormValue("settimana") == "") {
 		bs, found := wz.settingFor(booking.Professional(r.PostFormValue("figura")))
 		if !found {
-			s.renderProfessionals(w, r, wz, v, http.StatusUnprocessableEntity, "Scegli con chi vuoi parlare.")
+			s.renderProfessionals(w, r, wz, v, http.StatusUnprocessableEntity, l.T("booking.slots.professional_missing"))
 			return
 		}
 		if d.Data.Professional != bs.Professional {
@@ -271,52 +267,52 @@ func (s *Server) bookingSlotSave(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		http.Redirect(w, r, withFrom("/prenota/data", wz.fromSummary), http.StatusSeeOther)
+		http.Redirect(w, r, withFrom(s.link(r, "/prenota/data"), wz.fromSummary), http.StatusSeeOther)
 		return
 	}
 
 	bs, chosen := chosenProfessional(wz)
 	if !chosen {
-		http.Redirect(w, r, withFrom("/prenota/data", wz.fromSummary), http.StatusSeeOther)
+		http.Redirect(w, r, withFrom(s.link(r, "/prenota/data"), wz.fromSummary), http.StatusSeeOther)
 		return
 	}
 	week := r.PostFormValue("settimana")
-	q := s.slotChoiceQuery(wz, bs, week)
+	q := s.slotChoiceQuery(r, wz, bs, week)
 	// fail shows the week again with msg; chosen, when set, is the time
 	// the citizen sent, kept checked.
 	fail := func(status int, msg string, chosen time.Time) {
-		if err := s.fillSlotsChoosing(ctx, wz, &v, bs, week, chosen); err != nil {
+		if err := s.fillSlotsChoosing(r, wz, &v, bs, week, chosen); err != nil {
 			s.serverError(w, r, err)
 			return
 		}
 		v.Picker.Error = msg
 		v.Frame.Errors = []templates.FieldError{{ID: v.Picker.FirstSlotID(), Message: msg}}
-		s.render(w, r, status, templates.BookingSlotsPage(s.bookingPage(w, r, "Errore – Data e orario"), v))
+		s.render(w, r, status, templates.BookingSlotsPage(s.bookingPage(w, r, s.bookingStepTitle(r, stepSlot, true)), v))
 	}
 	sl, offered := s.offeredSlot(q, r.PostFormValue("orario"))
 	if !offered {
-		fail(http.StatusUnprocessableEntity, "Scegli uno degli orari disponibili.", time.Time{})
+		fail(http.StatusUnprocessableEntity, l.T("booking.slots.time_missing"), time.Time{})
 		return
 	}
 	err := s.store.HoldSlot(ctx, d.ID, wz.office.ID, bs.Professional, sl.Start, sl.End, max(bs.Capacity, 1), s.holdClient(r), s.now())
 	switch {
 	case errors.Is(err, store.ErrSlotFull):
-		fail(http.StatusConflict, "L'orario che hai scelto è stato appena prenotato da un'altra persona: scegli un altro orario.", time.Time{})
+		fail(http.StatusConflict, l.T("booking.slots.taken"), time.Time{})
 		return
 	case errors.Is(err, store.ErrTooManyHolds):
 		// The choice stays checked: the citizen can send it again once
 		// an older reservation has ended.
-		fail(http.StatusTooManyRequests, tooManyHoldsMessage, sl.Start)
+		fail(http.StatusTooManyRequests, l.T("booking.slots.too_many_holds"), sl.Start)
 		return
 	case errors.Is(err, store.ErrHoldSpanOver):
 		// The seat is free but no longer reserved for this draft (see
 		// booking.HoldMaxSpan): the choice is saved and checked again at
 		// submission.
 	case errors.Is(err, store.ErrDraftSubmitted):
-		http.Redirect(w, r, bookingDonePath, http.StatusSeeOther)
+		http.Redirect(w, r, s.link(r, bookingDonePath), http.StatusSeeOther)
 		return
 	case errors.Is(err, store.ErrNotFound):
-		http.Redirect(w, r, "/prenota", http.StatusSeeOther)
+		http.Redirect(w, r, s.link(r, "/prenota"), http.StatusSeeOther)
 		return
 	case err != nil:
 		s.serverError(w, r, err)

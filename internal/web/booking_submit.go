@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/udc-umbria/portal/internal/booking"
 	"github.com/udc-umbria/portal/internal/code"
+	"github.com/udc-umbria/portal/internal/i18n"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/templates"
 )
@@ -36,21 +38,23 @@ func (s *Server) bookingSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
+	l := s.loc(r)
 	d := wz.draft
+	backToSummary := templates.BookingLink{Label: l.T("booking.notice.back_to_summary"), Href: s.link(r, "/prenota/riepilogo")}
 	if r.PostFormValue(honeypotField) != "" {
-		s.bookingNotice(w, r, http.StatusUnprocessableEntity, "Errore", templates.BookingNotice{
-			Title:      "Non è stato possibile inviare la richiesta",
-			Paragraphs: []string{"La richiesta contiene dati non validi e non è stata registrata. Se hai bisogno di un appuntamento, chiama l'ufficio."},
-			Links:      []templates.BookingLink{{Label: "Torna al riepilogo", Href: "/prenota/riepilogo"}, {Label: "Trova il tuo ufficio", Href: "/comuni"}},
+		s.bookingNotice(w, r, http.StatusUnprocessableEntity, l.T("booking.notice.error"), templates.BookingNotice{
+			Title:      l.T("booking.notice.invalid_title"),
+			Paragraphs: []string{l.T("booking.notice.invalid_text")},
+			Links:      []templates.BookingLink{backToSummary, {Label: l.T("booking.notice.find_office"), Href: s.link(r, "/comuni")}},
 			Danger:     true,
 		})
 		return
 	}
 	now := s.now()
 	if now.Sub(d.StartedAt) < minFormTime {
-		v := s.summaryView(wz)
-		v.Error = "La richiesta è stata inviata troppo in fretta. Controlla i dati e premi di nuovo «Conferma e invia»."
-		s.render(w, r, http.StatusUnprocessableEntity, templates.BookingSummaryPage(s.bookingPage(w, r, "Errore – Riepilogo"), v))
+		v := s.summaryView(r, wz)
+		v.Error = l.T("booking.summary.too_fast")
+		s.render(w, r, http.StatusUnprocessableEntity, templates.BookingSummaryPage(s.bookingPage(w, r, s.bookingStepTitle(r, stepSummary, true)), v))
 		return
 	}
 	allowed, err := s.store.AllowSubmission(ctx, "ip:"+s.clientIP(r), now, submitWindow, submitMax)
@@ -59,17 +63,17 @@ func (s *Server) bookingSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !allowed {
-		s.bookingNotice(w, r, http.StatusTooManyRequests, "Troppe richieste", templates.BookingNotice{
-			Title: "Troppe richieste da questa connessione",
-			Paragraphs: []string{"Da questa connessione sono state inviate molte prenotazioni in poco tempo. Per sicurezza le accettiamo di nuovo tra un'ora.",
-				"I dati che hai inserito restano salvati. Se hai urgenza, chiama l'ufficio" + phoneSuffix(wz.office.Phone) + "."},
-			Links: []templates.BookingLink{{Label: "Torna al riepilogo", Href: "/prenota/riepilogo"}},
+		s.bookingNotice(w, r, http.StatusTooManyRequests, l.T("booking.notice.too_many"), templates.BookingNotice{
+			Title: l.T("booking.notice.too_many_title"),
+			Paragraphs: []string{l.T("booking.notice.too_many_text"),
+				l.T("booking.notice.data_kept") + " " + callOffice(l, wz.office.Phone)},
+			Links: []templates.BookingLink{backToSummary},
 		})
 		return
 	}
 	bs, ok := wz.settingFor(d.Data.Professional)
 	if !ok {
-		http.Redirect(w, r, bookingStepPaths[stepSlot-1], http.StatusSeeOther)
+		http.Redirect(w, r, s.link(r, bookingStepPaths[stepSlot-1]), http.StatusSeeOther)
 		return
 	}
 	sl := booking.Slot{Start: d.Data.SlotStart, End: d.Data.SlotEnd, Professional: d.Data.Professional}
@@ -88,7 +92,7 @@ func (s *Server) bookingSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	na := store.NewAppointment{Code: bookingCode, Token: token, TokenExpiresAt: d.Data.SlotEnd.Add(booking.LinkGrace),
-		Status: bs.Mode.InitialStatus(), Mode: bs.Mode}
+		Status: bs.Mode.InitialStatus(), Mode: bs.Mode, Lang: langOf(r)}
 	office := wz.office
 	_, created, err := s.store.SubmitDraft(ctx, d.ID, na, max(bs.Capacity, 1), bs.MaxActivePerEmail, now)
 	switch {
@@ -96,18 +100,18 @@ func (s *Server) bookingSubmit(w http.ResponseWriter, r *http.Request) {
 		s.slotGone(w, r)
 		return
 	case errors.Is(err, store.ErrTooManyActive):
-		s.bookingNotice(w, r, http.StatusUnprocessableEntity, "Limite di prenotazioni raggiunto", templates.BookingNotice{
-			Title: "Hai già raggiunto il numero massimo di appuntamenti",
-			Paragraphs: []string{booking.MaxActiveMessage(bs.MaxActivePerEmail),
-				"Se hai bisogno di un appuntamento in più, chiama l'ufficio" + phoneSuffix(office.Phone) + "."},
-			Links: []templates.BookingLink{{Label: "Torna al riepilogo", Href: "/prenota/riepilogo"}},
+		s.bookingNotice(w, r, http.StatusUnprocessableEntity, l.T("booking.notice.limit"), templates.BookingNotice{
+			Title: l.T("booking.notice.limit_title"),
+			Paragraphs: []string{l.N("booking.notice.limit_text", cmp.Or(max(bs.MaxActivePerEmail, 0), booking.DefaultMaxActivePerEmail)),
+				l.T("booking.notice.limit_call") + " " + callOffice(l, office.Phone)},
+			Links: []templates.BookingLink{backToSummary},
 		})
 		return
 	case errors.Is(err, store.ErrDraftIncomplete):
-		http.Redirect(w, r, bookingStepPaths[firstIncomplete(d.Data)], http.StatusSeeOther)
+		http.Redirect(w, r, s.link(r, bookingStepPaths[firstIncomplete(d.Data)]), http.StatusSeeOther)
 		return
 	case errors.Is(err, store.ErrNotFound):
-		http.Redirect(w, r, "/prenota", http.StatusSeeOther)
+		http.Redirect(w, r, s.link(r, "/prenota"), http.StatusSeeOther)
 		return
 	case err != nil:
 		s.serverError(w, r, err)
@@ -119,7 +123,7 @@ func (s *Server) bookingSubmit(w http.ResponseWriter, r *http.Request) {
 		s.log.Info("appointment booked", "request_id", middleware.GetReqID(ctx), "office_id", office.ID,
 			"professional", string(bs.Professional), "mode", string(bs.Mode))
 	}
-	http.Redirect(w, r, bookingDonePath, http.StatusSeeOther)
+	http.Redirect(w, r, s.link(r, bookingDonePath), http.StatusSeeOther)
 }
 
 // phoneSuffix is " al numero 075 123456", or "" without a number.
@@ -130,23 +134,32 @@ func phoneSuffix(phone string) string {
 	return " al numero " + phone
 }
 
+// callOffice asks to phone the office, "chiama l'ufficio al numero 075
+// 123456.", in l's language.
+func callOffice(l *i18n.Localizer, phone string) string {
+	if phone == "" {
+		return l.T("booking.notice.call")
+	}
+	return l.T("booking.notice.call_number", "Phone", phone)
+}
+
 // slotGone tells the citizen that the last seat of the chosen slot went to
 // someone else (409): nothing was booked, the answers are kept and the
 // link leads to the choice of another time.
 func (s *Server) slotGone(w http.ResponseWriter, r *http.Request) {
-	s.bookingNotice(w, r, http.StatusConflict, "Errore: posto non più disponibile", templates.BookingNotice{
-		Title: "Il posto che avevi scelto non è più disponibile",
-		Paragraphs: []string{"Mentre completavi la prenotazione un'altra persona ha preso l'ultimo posto per quell'orario, e la tua prenotazione non è stata registrata.",
-			"I dati che hai inserito sono ancora salvati: scegli un altro orario e conferma di nuovo."},
-		Links:  []templates.BookingLink{{Label: "Scegli un altro orario", Href: "/prenota/data?da=riepilogo"}},
-		Danger: true,
+	l := s.loc(r)
+	s.bookingNotice(w, r, http.StatusConflict, l.T("booking.notice.gone"), templates.BookingNotice{
+		Title:      l.T("booking.summary.gone_title"),
+		Paragraphs: []string{l.T("booking.notice.gone_text"), l.T("booking.notice.gone_kept")},
+		Links:      []templates.BookingLink{{Label: l.T("booking.choose_another_time"), Href: s.link(r, "/prenota/data") + "?da=riepilogo"}},
+		Danger:     true,
 	})
 }
 
 // bookingNotice renders a notice page of the booking flow.
 func (s *Server) bookingNotice(w http.ResponseWriter, r *http.Request, status int, title string, v templates.BookingNotice) {
 	if v.Heading == "" {
-		v.Heading = "Prenotazione appuntamento"
+		v.Heading = s.loc(r).T("booking.title")
 	}
 	s.render(w, r, status, templates.BookingNoticePage(s.bookingPage(w, r, title), v))
 }

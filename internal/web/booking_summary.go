@@ -10,46 +10,54 @@ import (
 )
 
 // summaryView lists every answer of the draft with its "Modifica" link.
-func (s *Server) summaryView(wz *wizard) templates.BookingSummary {
+func (s *Server) summaryView(r *http.Request, wz *wizard) templates.BookingSummary {
+	l := s.loc(r)
 	d := wz.draft.Data
 	a := d.Applicant
-	edit := func(step int) string { return withFrom(bookingStepPaths[step-1], true) }
-	orNone := func(v, none string) string {
-		if v == "" {
-			return none
-		}
-		return v
+	edit := func(step int) string { return withFrom(s.link(r, bookingStepPaths[step-1]), true) }
+	// data is a row holding what is not text to translate; orNone says
+	// so when it is empty.
+	data := func(label, v string) templates.SummaryRow {
+		return templates.SummaryRow{Label: label, Value: v, Data: true}
 	}
-	interpreter, support := "No", "No"
+	orNone := func(label, v, none string) templates.SummaryRow {
+		if v == "" {
+			return templates.SummaryRow{Label: label, Value: none}
+		}
+		return data(label, v)
+	}
+	interpreter := templates.SummaryRow{Label: l.T("booking.summary.interpreter"), Value: l.T("booking.summary.no")}
+	support := templates.SummaryRow{Label: l.T("booking.summary.accessibility"), Value: l.T("booking.summary.no")}
 	if a.NeedsInterpreter {
-		interpreter = "Sì, lingua: " + a.InterpreterLanguage
+		interpreter.Value, interpreter.Data = l.T("booking.summary.interpreter_yes", "Language", a.InterpreterLanguage), true
 	}
 	if a.NeedsAccessibility {
-		support = "Sì: " + a.AccessibilityNote
+		support.Value, support.Data = l.T("booking.summary.accessibility_yes", "Note", a.AccessibilityNote), true
 	}
-	v := templates.BookingSummary{Frame: s.frame(wz, stepSummary)}
+	step := func(n int) string { return l.T(templates.BookingSteps[n-1]) }
+	v := templates.BookingSummary{Frame: s.frame(r, wz, stepSummary)}
 	v.Sections = []templates.SummarySection{
-		{ID: "riepilogo-luogo", Title: "Luogo", EditHref: edit(stepPlace), Rows: []templates.SummaryRow{
-			{Label: "Ufficio", Value: wz.office.Name},
-			{Label: "Indirizzo", Value: wz.office.FullAddress()},
+		{ID: "riepilogo-luogo", Title: step(stepPlace), EditHref: edit(stepPlace), Rows: []templates.SummaryRow{
+			data(l.T("booking.summary.office"), wz.office.Name),
+			data(l.T("booking.summary.address"), wz.office.FullAddress()),
 		}},
-		{ID: "riepilogo-data", Title: "Data e orario", EditHref: edit(stepSlot), Rows: []templates.SummaryRow{
-			{Label: "Con", Value: d.Professional.Label()},
-			{Label: "Quando", Value: booking.LongSpan(d.SlotStart, d.SlotEnd)},
+		{ID: "riepilogo-data", Title: step(stepSlot), EditHref: edit(stepSlot), Rows: []templates.SummaryRow{
+			{Label: l.T("booking.field.with"), Value: d.Professional.LabelIn(l)},
+			data(l.T("booking.field.when"), booking.SpanIn(l, d.SlotStart, d.SlotEnd)),
 		}},
-		{ID: "riepilogo-dettagli", Title: "Dettagli appuntamento", EditHref: edit(stepDetails), Rows: []templates.SummaryRow{
-			{Label: "Motivo", Value: d.Details.Reason},
-			{Label: "Nota", Value: orNone(d.Details.Note, "Nessuna")},
+		{ID: "riepilogo-dettagli", Title: step(stepDetails), EditHref: edit(stepDetails), Rows: []templates.SummaryRow{
+			data(l.T("booking.field.reason"), d.Details.Reason),
+			orNone(l.T("booking.summary.note"), d.Details.Note, l.T("booking.summary.no_note")),
 		}},
-		{ID: "riepilogo-richiedente", Title: "Richiedente", EditHref: edit(stepApplicant), Rows: []templates.SummaryRow{
-			{Label: "Nome e cognome", Value: a.FirstName + " " + a.LastName},
-			{Label: "E-mail", Value: a.Email},
-			{Label: "Telefono", Value: orNone(a.Phone, "Non indicato")},
-			{Label: "Codice fiscale", Value: orNone(a.FiscalCode, "Non indicato")},
-			{Label: "Contatto preferito", Value: booking.ChannelLabel(a.Channel)},
-			{Label: "Interprete", Value: interpreter},
-			{Label: "Supporto per l'accessibilità", Value: support},
-			{Label: "Informativa sulla privacy", Value: "Letta"},
+		{ID: "riepilogo-richiedente", Title: step(stepApplicant), EditHref: edit(stepApplicant), Rows: []templates.SummaryRow{
+			data(l.T("booking.summary.name"), a.FirstName+" "+a.LastName),
+			data(l.T("booking.applicant.email"), a.Email),
+			orNone(l.T("booking.summary.phone"), a.Phone, l.T("booking.summary.not_given")),
+			orNone(l.T("booking.summary.fiscal_code"), a.FiscalCode, l.T("booking.summary.not_given")),
+			{Label: l.T("booking.summary.channel"), Value: booking.ChannelLabelIn(l, a.Channel)},
+			interpreter,
+			support,
+			{Label: l.T("booking.summary.privacy"), Value: l.T("booking.summary.privacy_read")},
 		}},
 	}
 	if bs, ok := wz.settingFor(d.Professional); ok {
@@ -97,10 +105,10 @@ func (s *Server) bookingSummary(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	v := s.summaryView(wz)
+	v := s.summaryView(r, wz)
 	v.SlotGone = !free
 	if v.SlotGone {
 		v.Frame.Hold, v.Frame.HoldExpired = "", false
 	}
-	s.render(w, r, http.StatusOK, templates.BookingSummaryPage(s.bookingPage(w, r, "Riepilogo"), v))
+	s.render(w, r, http.StatusOK, templates.BookingSummaryPage(s.bookingPage(w, r, s.bookingStepTitle(r, stepSummary, false)), v))
 }

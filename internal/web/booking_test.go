@@ -571,7 +571,7 @@ func TestBooking_CancelAndMoveByPersonalLink(t *testing.T) {
 
 	// GET only asks: mail scanners following links change nothing.
 	_, body = e.get(base + "/annulla")
-	mustContain(t, "cancel question", body, "Vuoi davvero annullare", "Sì, annulla l'appuntamento")
+	mustContain(t, "cancel question", body, "Vuoi davvero annullare", "Sì, annulla l&#39;appuntamento")
 	if n := e.count(`SELECT count(*) FROM appointments WHERE status = 'confermato'`); n != 1 {
 		t.Fatal("GET changed the appointment")
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/udc-umbria/portal/internal/booking"
 	"github.com/udc-umbria/portal/internal/code"
 	"github.com/udc-umbria/portal/internal/hours"
+	"github.com/udc-umbria/portal/internal/i18n"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/templates"
 )
@@ -135,15 +136,15 @@ func (s *Server) openWizard(w http.ResponseWriter, r *http.Request, step int) (*
 		return nil, false
 	}
 	if !ok {
-		http.Redirect(w, r, "/prenota", http.StatusSeeOther)
+		http.Redirect(w, r, s.link(r, "/prenota"), http.StatusSeeOther)
 		return nil, false
 	}
 	if d.AppointmentID != nil {
-		http.Redirect(w, r, bookingDonePath, http.StatusSeeOther)
+		http.Redirect(w, r, s.link(r, bookingDonePath), http.StatusSeeOther)
 		return nil, false
 	}
 	if i := firstIncomplete(d.Data); i < step-1 {
-		http.Redirect(w, r, bookingStepPaths[i], http.StatusSeeOther)
+		http.Redirect(w, r, s.link(r, bookingStepPaths[i]), http.StatusSeeOther)
 		return nil, false
 	}
 	wz := &wizard{draft: d, fromSummary: r.FormValue("da") == fromSummary}
@@ -159,7 +160,7 @@ func (s *Server) openWizard(w http.ResponseWriter, r *http.Request, step int) (*
 			s.serverError(w, r, err)
 			return nil, false
 		}
-		http.Redirect(w, r, "/prenota", http.StatusSeeOther)
+		http.Redirect(w, r, s.link(r, "/prenota"), http.StatusSeeOther)
 		return nil, false
 	}
 	wz.office, wz.settings = office, settings
@@ -171,7 +172,7 @@ func (s *Server) openWizard(w http.ResponseWriter, r *http.Request, step int) (*
 func (s *Server) saveDraft(w http.ResponseWriter, r *http.Request, d store.Draft) bool {
 	err := s.store.SaveDraft(r.Context(), d.ID, d.Data, s.now())
 	if errors.Is(err, store.ErrNotFound) {
-		http.Redirect(w, r, "/prenota", http.StatusSeeOther)
+		http.Redirect(w, r, s.link(r, "/prenota"), http.StatusSeeOther)
 		return false
 	}
 	if err != nil {
@@ -187,28 +188,46 @@ func (s *Server) nextStep(w http.ResponseWriter, r *http.Request, wz *wizard, ne
 	if wz.fromSummary && firstIncomplete(wz.draft.Data) == len(bookingStepKeys) {
 		next = bookingStepPaths[stepSummary-1]
 	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	http.Redirect(w, r, s.link(r, next), http.StatusSeeOther)
 }
 
 // bookingPage builds the layout of a wizard page; the title names the
 // step so that each page has its own.
 func (s *Server) bookingPage(w http.ResponseWriter, r *http.Request, title string) templates.Page {
-	t := "Prenotazione appuntamento"
+	l := s.loc(r)
+	t := l.T("booking.title")
 	if title != "" {
 		t = title + " – " + t
 	}
-	p := s.page(w, r, t, home, templates.Crumb{Label: "Prenotazione appuntamento"})
+	p := s.page(w, r, t, s.homeCrumb(r), templates.Crumb{Label: l.T("booking.title")})
 	p.Section = "prenota"
-	p.Description = "Prenota online un appuntamento all'Ufficio della Cittadinanza del tuo Comune: scegli l'ufficio, il giorno e l'orario."
+	p.Description = l.T("booking.meta_description")
 	return p
+}
+
+// bookingStepTitle is the page title of a wizard step: its name, after
+// "Errore – " when the page shows errors.
+func (s *Server) bookingStepTitle(r *http.Request, step int, failed bool) string {
+	l := s.loc(r)
+	t := l.T(templates.BookingSteps[step-1])
+	if failed {
+		t = l.T("booking.error_title", "Title", t)
+	}
+	return t
+}
+
+// homeCrumb is the first breadcrumb of the booking pages, in the
+// request's language.
+func (s *Server) homeCrumb(r *http.Request) templates.Crumb {
+	return templates.Crumb{Label: s.loc(r).T("booking.breadcrumb_home"), Href: s.link(r, home.Href)}
 }
 
 // frame builds what every step page shows: stepper, back link and how
 // long the chosen slot stays held.
-func (s *Server) frame(wz *wizard, step int) templates.BookingFrame {
+func (s *Server) frame(r *http.Request, wz *wizard, step int) templates.BookingFrame {
 	f := templates.BookingFrame{Step: step}
 	if step > stepPlace {
-		f.Back = bookingStepPaths[step-2]
+		f.Back = s.link(r, bookingStepPaths[step-2])
 	}
 	if wz == nil {
 		return f
@@ -216,14 +235,14 @@ func (s *Server) frame(wz *wizard, step int) templates.BookingFrame {
 	f.Demo = wz.office.IsDemo
 	f.FromSummary = wz.fromSummary && step < stepSummary
 	if f.FromSummary {
-		f.Back = bookingStepPaths[stepSummary-1]
+		f.Back = s.link(r, bookingStepPaths[stepSummary-1])
 	}
 	if step > stepSlot && wz.draft.Data.Completed["data"] {
 		now := s.now()
 		if h := wz.draft.HoldExpiresAt; h != nil && now.Before(*h) {
-			f.Hold = booking.HoldRemaining(*h, now)
+			f.Hold = booking.HoldRemainingIn(s.loc(r), *h, now)
 		} else {
-			f.Hold = "L'orario che hai scelto non è più riservato per te: sono passati più di 15 minuti. Quando confermi verifichiamo se è ancora libero."
+			f.Hold = s.loc(r).T("booking.hold.over")
 			f.HoldExpired = true
 		}
 	}
@@ -278,31 +297,25 @@ func (s *Server) enabledSettings(ctx context.Context, officeID int64) ([]store.B
 	return out, nil
 }
 
-// bookingOffice is the office card of the booking pages.
-func bookingOffice(o store.Office) templates.BookingOffice {
+// bookingOffice is the office card of the booking pages, in l's language.
+func bookingOffice(l *i18n.Localizer, o store.Office) templates.BookingOffice {
 	return templates.BookingOffice{
 		Slug: o.Slug, Name: o.Name, Address: o.Address, Town: o.Town(), Phone: o.Phone, Email: o.Email,
-		OpenDays: openDays(o.Hours), Accessibility: o.AccessibilityNotes, Demo: o.IsDemo,
+		OpenDays: openDays(l, o.Hours), Accessibility: o.AccessibilityNotes, Demo: o.IsDemo,
 	}
 }
 
 // openDays says on which weekdays the office opens: "Aperto lunedì,
 // mercoledì e venerdì"; "" without weekly hours.
-func openDays(weekly []hours.Interval) string {
-	var names []string
+func openDays(l *i18n.Localizer, weekly []hours.Interval) string {
+	var days []time.Weekday
 	for _, wd := range hours.Weekdays() {
 		for _, iv := range weekly {
 			if iv.Weekday == wd {
-				names = append(names, hours.WeekdayName(wd))
+				days = append(days, wd)
 				break
 			}
 		}
 	}
-	switch len(names) {
-	case 0:
-		return ""
-	case 1:
-		return "Aperto il " + names[0]
-	}
-	return "Aperto " + strings.Join(names[:len(names)-1], ", ") + " e " + names[len(names)-1]
+	return booking.OpenDaysIn(l, days)
 }

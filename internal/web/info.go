@@ -32,9 +32,15 @@ func (s *Server) faqPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	items, shown, err := s.faqInLang(r, items)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	entries := make([]templates.FAQEntry, 0, len(items))
-	for _, it := range items {
-		entries = append(entries, templates.FAQEntry{Anchor: strconv.FormatInt(it.ID, 10), Question: it.Question, AnswerHTML: it.AnswerHTML})
+	for i, it := range items {
+		entries = append(entries, templates.FAQEntry{Anchor: strconv.FormatInt(it.ID, 10), Question: it.Question, AnswerHTML: it.AnswerHTML,
+			Content: shown[i]})
 	}
 	l := s.loc(r)
 	p := s.page(w, r, l.T("page.faq.title"), home, templates.Crumb{Label: l.T("page.faq.title")})

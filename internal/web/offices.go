@@ -34,8 +34,10 @@ func (s *Server) officePage(w http.ResponseWriter, r *http.Request) {
 	}
 	o := data.offices[i]
 	now := s.now()
+	notes := officeInLang(r, &o)
 	l := s.loc(r)
 	v := officeView(l, o, now)
+	v.Notes = notes
 	p := s.page(w, r, o.Name, home, comuniCrumbOf(l), templates.Crumb{Label: o.SeatName, Href: v.Seat.Href, Data: true}, templates.Crumb{Label: o.Name, Data: true})
 	p.Section = "comuni"
 	p.Demo = o.IsDemo

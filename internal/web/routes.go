@@ -148,6 +148,11 @@ func (s *Server) Handler() http.Handler {
 					r.Get("/aperture-straordinarie", s.staffOfficeSpecials)
 					r.Post("/aperture-straordinarie", s.staffOfficeSpecialCreate)
 					r.Post("/aperture-straordinarie/{openingID}/elimina", s.staffOfficeSpecialDelete)
+					// Notes of the public page, per language (staff_content_lang.go).
+					r.Get("/note", s.staffOfficeNotes)
+					r.Post("/note", s.staffOfficeNotesSave)
+					r.With(s.staffContentLang).Get("/note/{lang:[a-z]{2}}", s.staffOfficeNotes)
+					r.With(s.staffContentLang).Post("/note/{lang:[a-z]{2}}", s.staffOfficeNotesSave)
 					r.Get("/prenotazioni/impostazioni", s.staffOfficeBooking)
 					r.Get("/prenotazioni/impostazioni/{professional}", s.staffOfficeBookingForm)
 					r.Post("/prenotazioni/impostazioni/{professional}", s.staffOfficeBookingSave)
@@ -207,6 +212,15 @@ func (s *Server) Handler() http.Handler {
 						r.Get("/versioni", s.staffSheetVersions)
 						r.Get("/versioni/confronta", s.staffSheetCompare)
 						r.Post("/versioni/{version}/ripristina", s.staffSheetRestore)
+						// The sheet in another language (staff_content_lang.go).
+						r.Route("/{lang:[a-z]{2}}", func(r chi.Router) {
+							r.Use(s.staffContentLang)
+							r.Get("/", s.staffSheetTextEdit)
+							r.Post("/", s.staffSheetTextSave)
+							r.Get("/versioni", s.staffSheetVersions)
+							r.Get("/versioni/confronta", s.staffSheetCompare)
+							r.Post("/versioni/{version}/ripristina", s.staffSheetRestore)
+						})
 					})
 					// Frequently asked questions (staff_faq*.go).
 					r.Get("/faq", s.staffFAQ)
@@ -219,6 +233,8 @@ func (s *Server) Handler() http.Handler {
 						r.Post("/su", s.staffFAQMoveUp)
 						r.Post("/giu", s.staffFAQMoveDown)
 						r.Post("/elimina", s.staffFAQDelete)
+						r.With(s.staffContentLang).Get("/{lang:[a-z]{2}}", s.staffFAQTextEdit)
+						r.With(s.staffContentLang).Post("/{lang:[a-z]{2}}", s.staffFAQTextSave)
 					})
 				})
 

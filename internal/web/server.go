@@ -71,7 +71,7 @@ type Options struct {
 	// the cache.
 	OfficeCacheTTL time.Duration
 	// Notifier writes the calendar files of the pages; nil means
-	// notify.New(Config.BaseURL).
+	// notify.New(Config.BaseURL, nil).
 	Notifier *notify.Notifier
 	// PasswordGate bounds the password hashes computed at once; nil
 	// means one per CPU, each request waiting at most passwordWait.
@@ -122,7 +122,7 @@ func New(ctx context.Context, o Options) (*Server, error) {
 	}
 	notifier := o.Notifier
 	if notifier == nil {
-		notifier = notify.New(o.Config.BaseURL)
+		notifier = notify.New(o.Config.BaseURL, catalog)
 	}
 	s := &Server{
 		cfg:    o.Config,

@@ -52,13 +52,18 @@ func (s *Server) serviceSheet(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	shown, err := s.sheetInLang(r, &sh)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	l := s.loc(r)
 	p := s.page(w, r, sh.Title, home, servicesCrumbOf(l), categoryCrumb(l, sh.Category), templates.Crumb{Label: sh.Title, Data: true})
 	p.Section = "servizi"
 	p.Description = sh.Summary
 	p.JSONLD = s.serviceJSONLD(sh)
 	p.Rating = s.ratingFor(r, ratingQuestion)
-	s.render(w, r, http.StatusOK, templates.SheetPage(p, sheetView(l, sh)))
+	s.render(w, r, http.StatusOK, templates.SheetPage(p, withContent(sheetView(l, sh), shown)))
 }
 
 // sheetView maps a stored sheet to the Modello Comuni sections, in the
@@ -125,6 +130,7 @@ func (s *Server) serviceJSONLD(sh store.Sheet) string {
 	doc := map[string]any{
 		"@context":    "https://schema.org",
 		"@type":       "GovernmentService",
+		"inLanguage":  sh.Language(),
 		"name":        sh.Title,
 		"description": sh.Summary,
 		"serviceType": sh.Category,

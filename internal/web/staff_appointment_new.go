@@ -11,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/udc-umbria/portal/internal/booking"
 	"github.com/udc-umbria/portal/internal/code"
+	"github.com/udc-umbria/portal/internal/i18n"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/templates"
 )
@@ -134,7 +135,7 @@ func (s *Server) renderNewAppointment(w http.ResponseWriter, r *http.Request, st
 			link: func(n int) string {
 				return base + "?" + url.Values{"figura": {string(p)}, "settimana": {strconv.Itoa(n)}}.Encode()
 			}}
-		if v.Picker, err = s.slotPicker(ctx, q); err != nil {
+		if v.Picker, err = s.slotPicker(ctx, s.catalog.Localizer(i18n.Italian), q); err != nil {
 			s.serverError(w, r, err)
 			return
 		}
@@ -190,7 +191,7 @@ func (s *Server) staffAppointmentCreate(w http.ResponseWriter, r *http.Request) 
 		s.renderNewAppointment(w, r, http.StatusUnprocessableEntity, in, time.Time{}, "")
 		return
 	}
-	in.Errors = in.Form.Validate(bs.Reasons)
+	in.Errors = in.Form.Validate(bs.Reasons, s.catalog.Localizer(i18n.Italian))
 	q := slotQuery{office: office, settings: bs}
 	sl, offered := s.offeredSlot(q, in.Slot)
 	if !offered {

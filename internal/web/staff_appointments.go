@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"net/url"
@@ -11,8 +12,11 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/udc-umbria/portal/internal/booking"
 	"github.com/udc-umbria/portal/internal/hours"
+	"github.com/udc-umbria/portal/internal/i18n"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/templates"
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 )
 
 // The staff of an office (its operatori, and administrators) handle its
@@ -127,9 +131,14 @@ func staffSpan(a store.Appointment) string {
 	return a.Start.In(hours.Rome()).Format("15:04") + "–" + a.End.In(hours.Rome()).Format("15:04")
 }
 
-// appointmentNeeds lists the support the office must prepare.
+// appointmentNeeds lists the support the office must prepare, after the
+// language the citizen booked in when it is not Italian ("Lingua:
+// inglese"), next to the interpreter request.
 func appointmentNeeds(a store.Appointment) []string {
 	var out []string
+	if a.Lang != "" && a.Lang != i18n.Italian {
+		out = append(out, "Lingua: "+languageName(a.Lang))
+	}
 	if a.InterpreterLanguage != nil {
 		out = append(out, strings.TrimSpace("Interprete: "+*a.InterpreterLanguage))
 	}
@@ -137,6 +146,20 @@ func appointmentNeeds(a store.Appointment) []string {
 		out = append(out, strings.TrimSpace("Accessibilità: "+*a.AccessibilityNote))
 	}
 	return out
+}
+
+// languageName is the Italian name of language l, for the staff pages
+// (which stay Italian): "inglese", "italiano"; the tag itself when it
+// has none.
+func languageName(l i18n.Lang) string {
+	tag, err := language.Parse(string(cmp.Or(l, i18n.Default)))
+	if err != nil {
+		return string(l)
+	}
+	if name := display.Languages(language.Italian).Name(tag); name != "" {
+		return name
+	}
+	return string(l)
 }
 
 // appointmentRow is a in a list.

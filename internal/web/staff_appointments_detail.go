@@ -82,6 +82,7 @@ func (s *Server) staffAppointmentModel(o store.OfficeOverview, a store.Appointme
 	default:
 		v.CancelReasonLabel = "Motivo dell'annullamento"
 	}
+	v.Language = languageName(a.Lang)
 	if a.InterpreterLanguage != nil {
 		v.NeedsInterpreter, v.Interpreter = true, *a.InterpreterLanguage
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/udc-umbria/portal/internal/booking"
+	"github.com/udc-umbria/portal/internal/i18n"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/templates"
 )
@@ -62,7 +63,7 @@ func (s *Server) renderPropose(w http.ResponseWriter, r *http.Request, a store.A
 				" in questo ufficio: impostale nella sezione Prenotazioni."
 			break
 		}
-		if v.Picker, err = s.slotPicker(ctx, q); err != nil {
+		if v.Picker, err = s.slotPicker(ctx, s.catalog.Localizer(i18n.Italian), q); err != nil {
 			s.serverError(w, r, err)
 			return
 		}

@@ -45,6 +45,13 @@ var auditActionLabels = map[string]string{
 	"faq_update": "Modifica di una domanda frequente",
 	"faq_delete": "Eliminazione di una domanda frequente",
 	"faq_move":   "Spostamento di una domanda frequente",
+	// Content in other languages (staff_content_lang.go); the entry's
+	// "lang" says which.
+	"sheet_text_update":  "Modifica di una scheda in un'altra lingua",
+	"sheet_text_restore": "Ripristino di una versione di una scheda in un'altra lingua",
+	"faq_text_update":    "Modifica di una domanda frequente in un'altra lingua",
+	"faq_text_delete":    "Eliminazione del testo di una domanda frequente in un'altra lingua",
+	"office_notes":       "Modifica delle note della pagina di un ufficio",
 	// Appointments (staff_appointments*.go).
 	"appointment_confirm": "Conferma di una richiesta di appuntamento",
 	"appointment_decline": "Rifiuto di una richiesta di appuntamento",

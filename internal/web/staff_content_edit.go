@@ -159,6 +159,7 @@ func (s *Server) renderSheetFormProblem(w http.ResponseWriter, r *http.Request, 
 	} else {
 		f.Action, f.VersionsHref = staffSheetPath(stored.Slug), staffSheetPath(stored.Slug)+"/versioni"
 		f.Version, f.Updated = stored.Version, stored.UpdatedOn.Format("02/01/2006")
+		f.Tabs = s.langTabs(store.DefaultLang, func(l string) string { return staffSheetLangPath(stored.Slug, l) })
 		if stored.Publication == "published" {
 			f.PublicHref = "/servizi/" + stored.Slug
 		}

@@ -15,25 +15,27 @@ import (
 	"github.com/udc-umbria/portal/templates"
 )
 
-func staffVersionsPath(slug string) string { return staffSheetPath(slug) + "/versioni" }
+// The versions of a sheet's content in lang ("it" or another language
+// of the catalogue) are under staffVersionsPath(slug, lang).
+func staffVersionsPath(slug, lang string) string { return staffSheetLangPath(slug, lang) + "/versioni" }
 
-func staffComparePath(slug string, from, to int) string {
-	return staffVersionsPath(slug) + "/confronta?" + url.Values{"da": {strconv.Itoa(from)}, "a": {strconv.Itoa(to)}}.Encode()
+func staffComparePath(slug, lang string, from, to int) string {
+	return staffVersionsPath(slug, lang) + "/confronta?" + url.Values{"da": {strconv.Itoa(from)}, "a": {strconv.Itoa(to)}}.Encode()
 }
 
-func staffRestorePath(slug string, n int) string {
-	return staffVersionsPath(slug) + "/" + strconv.Itoa(n) + "/ripristina"
+func staffRestorePath(slug, lang string, n int) string {
+	return staffVersionsPath(slug, lang) + "/" + strconv.Itoa(n) + "/ripristina"
 }
 
 // versionRow describes a version for the history and the comparison.
-func versionRow(slug string, v store.SheetVersion, current int) templates.StaffSheetVersionRow {
+func versionRow(slug, lang string, v store.SheetVersion, current int) templates.StaffSheetVersionRow {
 	row := templates.StaffSheetVersionRow{Number: v.Version, At: staffTime(v.CreatedAt), AtISO: v.CreatedAt.Format(time.RFC3339),
 		Author: authorLabel(v.ChangedBy, v.ChangedByName), Note: v.Note, Current: v.Version == current}
 	if v.Version > 1 {
-		row.CompareHref = staffComparePath(slug, v.Version-1, v.Version)
+		row.CompareHref = staffComparePath(slug, lang, v.Version-1, v.Version)
 	}
 	if v.Version != current {
-		row.RestoreAction = staffRestorePath(slug, v.Version)
+		row.RestoreAction = staffRestorePath(slug, lang, v.Version)
 	}
 	return row
 }
@@ -48,22 +50,31 @@ func versionChoices(vs []store.SheetVersion, selected int) []templates.Choice {
 	return out
 }
 
-// staffSheetVersions lists the versions of a sheet with their author.
+// staffSheetVersions lists the versions of a sheet's content in one
+// language with their author.
 func (s *Server) staffSheetVersions(w http.ResponseWriter, r *http.Request) {
 	sh := staffSheetFrom(r.Context())
-	vs, err := s.store.ListSheetVersions(r.Context(), sh.ID)
+	lang := staffContentLangFrom(r.Context())
+	current, err := s.sheetVersionIn(r, sh, lang)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	v := templates.StaffSheetVersionsView{Title: sh.Title, EditHref: staffSheetPath(sh.Slug),
-		CompareAction: staffVersionsPath(sh.Slug) + "/confronta", Current: sh.Version,
-		FromChoices: versionChoices(vs, sh.Version-1), ToChoices: versionChoices(vs, sh.Version)}
-	for _, ver := range vs {
-		v.Versions = append(v.Versions, versionRow(sh.Slug, ver, sh.Version))
+	vs, err := s.store.ListSheetVersionsIn(r.Context(), sh.ID, lang)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
 	}
-	sp := s.staffPage(r, "Versioni: "+sh.Title, "schede", staffHome, staffSheetsCrumb,
-		templates.Crumb{Label: sh.Title, Href: staffSheetPath(sh.Slug)}, templates.Crumb{Label: "Versioni"})
+	title := sheetTitleIn(sh, lang)
+	v := templates.StaffSheetVersionsView{Title: title, EditHref: staffSheetLangPath(sh.Slug, lang),
+		CompareAction: staffVersionsPath(sh.Slug, lang) + "/confronta", Current: current,
+		FromChoices: versionChoices(vs, current-1), ToChoices: versionChoices(vs, current),
+		Tabs: s.langTabs(lang, func(l string) string { return staffVersionsPath(sh.Slug, l) })}
+	for _, ver := range vs {
+		v.Versions = append(v.Versions, versionRow(sh.Slug, lang, ver, current))
+	}
+	sp := s.staffPage(r, "Versioni: "+title, "schede", staffHome, staffSheetsCrumb,
+		templates.Crumb{Label: title, Href: staffSheetLangPath(sh.Slug, lang)}, templates.Crumb{Label: "Versioni"})
 	s.render(w, r, http.StatusOK, templates.StaffSheetVersionsPage(sp, v))
 }
 
@@ -77,13 +88,14 @@ func (s *Server) staffSheetCompare(w http.ResponseWriter, r *http.Request) {
 		s.staffNotFound(w, r)
 		return
 	}
-	a, va, err := s.store.SheetAtVersion(r.Context(), sh.ID, from)
+	lang := staffContentLangFrom(r.Context())
+	a, va, err := s.store.SheetAtVersionIn(r.Context(), sh.ID, lang, from)
 	if err == nil {
 		var b store.Sheet
 		var vb store.SheetVersion
-		b, vb, err = s.store.SheetAtVersion(r.Context(), sh.ID, to)
+		b, vb, err = s.store.SheetAtVersionIn(r.Context(), sh.ID, lang, to)
 		if err == nil {
-			s.renderCompare(w, r, sh, a, b, va, vb)
+			s.renderCompare(w, r, sh, lang, a, b, va, vb)
 			return
 		}
 	}
@@ -94,19 +106,25 @@ func (s *Server) staffSheetCompare(w http.ResponseWriter, r *http.Request) {
 	s.serverError(w, r, err)
 }
 
-func (s *Server) renderCompare(w http.ResponseWriter, r *http.Request, sh, a, b store.Sheet, va, vb store.SheetVersion) {
-	vs, err := s.store.ListSheetVersions(r.Context(), sh.ID)
+func (s *Server) renderCompare(w http.ResponseWriter, r *http.Request, sh store.Sheet, lang string, a, b store.Sheet, va, vb store.SheetVersion) {
+	current, err := s.sheetVersionIn(r, sh, lang)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	v := templates.StaffSheetCompareView{Title: sh.Title, From: versionRow(sh.Slug, va, sh.Version), To: versionRow(sh.Slug, vb, sh.Version),
-		VersionsHref: staffVersionsPath(sh.Slug), CompareAction: staffVersionsPath(sh.Slug) + "/confronta",
-		FromChoices: versionChoices(vs, va.Version), ToChoices: versionChoices(vs, vb.Version)}
-	if va.Version != sh.Version {
-		v.RestoreAction = staffRestorePath(sh.Slug, va.Version)
+	vs, err := s.store.ListSheetVersionsIn(r.Context(), sh.ID, lang)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
 	}
-	fa, fb := sheetFieldTexts(a), sheetFieldTexts(b)
+	title := sheetTitleIn(sh, lang)
+	v := templates.StaffSheetCompareView{Title: title, From: versionRow(sh.Slug, lang, va, current), To: versionRow(sh.Slug, lang, vb, current),
+		VersionsHref: staffVersionsPath(sh.Slug, lang), CompareAction: staffVersionsPath(sh.Slug, lang) + "/confronta",
+		FromChoices: versionChoices(vs, va.Version), ToChoices: versionChoices(vs, vb.Version)}
+	if va.Version != current {
+		v.RestoreAction = staffRestorePath(sh.Slug, lang, va.Version)
+	}
+	fa, fb := sheetFieldTextsIn(a, lang), sheetFieldTextsIn(b, lang)
 	for i := range fa {
 		d := content.Lines(fa[i].text, fb[i].text)
 		if !content.Changed(d) {
@@ -126,8 +144,8 @@ func (s *Server) renderCompare(w http.ResponseWriter, r *http.Request, sh, a, b 
 		}
 		v.Fields = append(v.Fields, f)
 	}
-	sp := s.staffPage(r, "Confronto tra versioni: "+sh.Title, "schede", staffHome, staffSheetsCrumb,
-		templates.Crumb{Label: sh.Title, Href: staffSheetPath(sh.Slug)}, templates.Crumb{Label: "Versioni", Href: staffVersionsPath(sh.Slug)},
+	sp := s.staffPage(r, "Confronto tra versioni: "+title, "schede", staffHome, staffSheetsCrumb,
+		templates.Crumb{Label: title, Href: staffSheetLangPath(sh.Slug, lang)}, templates.Crumb{Label: "Versioni", Href: staffVersionsPath(sh.Slug, lang)},
 		templates.Crumb{Label: "Confronto"})
 	s.render(w, r, http.StatusOK, templates.StaffSheetComparePage(sp, v))
 }
@@ -185,8 +203,9 @@ func (s *Server) staffSheetRestore(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	me, _ := staffFrom(r.Context())
+	lang := staffContentLangFrom(r.Context())
 	res, err := s.store.RestoreSheetVersion(r.Context(), store.SheetRestore{Slug: sh.Slug, Version: n, ActorID: me.ID,
-		ChangedBy: me.Email, Today: s.today()})
+		ChangedBy: me.Email, Today: s.today(), Lang: lang})
 	if s.staffStoreFailed(w, r, err) {
 		return
 	}
@@ -195,5 +214,5 @@ func (s *Server) staffSheetRestore(w http.ResponseWriter, r *http.Request) {
 	} else {
 		s.flash(r, fmt.Sprintf("La versione %d ha lo stesso contenuto di quella attuale: nulla da ripristinare.", n))
 	}
-	http.Redirect(w, r, staffVersionsPath(sh.Slug), http.StatusSeeOther)
+	http.Redirect(w, r, staffVersionsPath(sh.Slug, lang), http.StatusSeeOther)
 }

@@ -78,6 +78,8 @@ func staffOfficeView(o store.OfficeOverview) templates.StaffOfficeView {
 	if href := staffAppointmentsPath(o.ID); !slices.ContainsFunc(v.Manage, func(l templates.StaffOfficeLink) bool { return l.Href == href }) {
 		v.Manage = append(v.Manage, templates.StaffOfficeLink{Name: "Appuntamenti: richieste, agenda, esportazione", Href: href})
 	}
+	v.Manage = append(v.Manage, templates.StaffOfficeLink{Name: "Note della pagina pubblica (orari, accessibilità), in italiano e in altre lingue",
+		Href: officeNotesPath(o.ID, store.DefaultLang)})
 	if o.Address != "" {
 		v.Address = o.Address + ", " + strings.TrimSpace(o.CAP+" "+o.SeatName)
 	}

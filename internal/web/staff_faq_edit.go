@@ -122,6 +122,7 @@ func (s *Server) renderFAQForm(w http.ResponseWriter, r *http.Request, status in
 	} else {
 		f.Action, f.DeleteAction = staffFAQItemPath(stored.ID), staffFAQItemPath(stored.ID)+"/elimina"
 		f.Modified = staffTime(stored.UpdatedAt)
+		f.Tabs = s.langTabs(store.DefaultLang, func(l string) string { return staffFAQItemPath(stored.ID) + langSuffix(l) })
 		sp = s.staffPage(r, "Modifica: "+stored.Question, "faq", staffHome, staffFAQCrumb, templates.Crumb{Label: stored.Question})
 	}
 	s.render(w, r, status, templates.StaffFAQFormPage(sp, f))
