@@ -123,9 +123,11 @@ func sheetView(l *i18n.Localizer, sh store.Sheet) templates.SheetView {
 
 // serviceJSONLD describes the service as a schema.org GovernmentService.
 func (s *Server) serviceJSONLD(sh store.Sheet) string {
+	// Its prose is in the language of the content it describes.
+	l := s.catalog.Localizer(i18n.Lang(sh.Language()))
 	audience := plainText(sh.AddressedHTML)
 	if audience == "" {
-		audience = "Tutti i cittadini"
+		audience = l.T("page.sheet.jsonld.audience")
 	}
 	doc := map[string]any{
 		"@context":    "https://schema.org",
@@ -133,18 +135,18 @@ func (s *Server) serviceJSONLD(sh store.Sheet) string {
 		"inLanguage":  sh.Language(),
 		"name":        sh.Title,
 		"description": sh.Summary,
-		"serviceType": sh.Category,
+		"serviceType": categoryName(l, sh.Category),
 		"url":         s.cfg.BaseURL + "/servizi/" + sh.Slug,
 		"serviceOperator": map[string]any{
 			"@type": "GovernmentOrganization",
 			"name":  s.cfg.OwnerName,
 			"url":   s.cfg.OwnerURL,
 		},
-		"areaServed": map[string]any{"@type": "AdministrativeArea", "name": "Comuni dell'Umbria"},
+		"areaServed": map[string]any{"@type": "AdministrativeArea", "name": l.T("page.sheet.jsonld.area")},
 		"audience":   map[string]any{"@type": "Audience", "audienceType": audience},
 		"availableChannel": map[string]any{
 			"@type":      "ServiceChannel",
-			"name":       "Prenotazione online e sportello",
+			"name":       l.T("page.sheet.jsonld.channel"),
 			"serviceUrl": s.cfg.BaseURL + "/prenota",
 			"serviceLocation": map[string]any{
 				"@type": "Place",
