@@ -2,7 +2,10 @@
 // receive view models built by handlers and never touch the database.
 package templates
 
-import "github.com/udc-umbria/portal/internal/i18n"
+import (
+	"github.com/a-h/templ"
+	"github.com/udc-umbria/portal/internal/i18n"
+)
 
 // Page is the data every page's layout needs.
 type Page struct {
@@ -101,6 +104,17 @@ func (s Site) AccessibilityHref() string {
 type Crumb struct {
 	Label string
 	Href  string
+	// Data marks a label that is data (a Comune, an office, a sheet's
+	// title), not text to translate.
+	Data bool
+}
+
+// crumbAttrs marks a data crumb translate="no".
+func crumbAttrs(c Crumb) templ.Attributes {
+	if c.Data {
+		return templ.Attributes{"translate": "no"}
+	}
+	return nil
 }
 
 // RatingForm is the state of the page-rating component.

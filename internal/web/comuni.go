@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/udc-umbria/portal/internal/i18n"
 	"github.com/udc-umbria/portal/internal/refdata"
 	"github.com/udc-umbria/portal/internal/slug"
 	"github.com/udc-umbria/portal/internal/store"
@@ -28,21 +29,22 @@ func (s *Server) comuniList(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	l := s.loc(r)
 	v := templates.ComuniView{Query: strings.TrimSpace(r.URL.Query().Get("q"))}
 	if len([]rune(v.Query)) > 100 {
 		v.Query = string([]rune(v.Query)[:100])
 	}
 	if picked := r.URL.Query().Get("comune"); picked != "" {
 		if i, ok := data.comuneBySlug[picked]; ok {
-			http.Redirect(w, r, "/comuni/"+data.comuni[i].Slug, http.StatusSeeOther)
+			http.Redirect(w, r, s.link(r, "/comuni/"+data.comuni[i].Slug), http.StatusSeeOther)
 			return
 		}
-		v.Error = "Il Comune scelto non è tra i Comuni dell'Umbria: cercalo per nome o sceglilo dall'elenco."
+		v.Error = l.T("office.comuni.unknown")
 	}
 	want := slug.Make(v.Query)
 	if want != "" {
 		if i, ok := data.comuneBySlug[want]; ok {
-			http.Redirect(w, r, "/comuni/"+data.comuni[i].Slug, http.StatusSeeOther)
+			http.Redirect(w, r, s.link(r, "/comuni/"+data.comuni[i].Slug), http.StatusSeeOther)
 			return
 		}
 	}
@@ -67,27 +69,27 @@ func (s *Server) comuniList(w http.ResponseWriter, r *http.Request) {
 	sortOptions(v.Options)
 	for z := 1; z <= 99; z++ {
 		if cs := byZone[z]; len(cs) > 0 {
-			note := provincesNote(cs)
+			note := provincesNote(l, cs)
 			if capofila[z] != "" {
-				note = "Comune capofila: " + capofila[z] + " · " + note
+				note = l.T("office.comuni.capofila", "Name", capofila[z]) + " · " + note
 			}
-			v.Groups = append(v.Groups, comuneGroup("zona-"+strconv.Itoa(z), "Zona sociale "+strconv.Itoa(z), note, cs))
+			v.Groups = append(v.Groups, comuneGroup("zona-"+strconv.Itoa(z), l.T("office.comuni.zone", "Number", z), note, cs))
 		}
 	}
 	if cs := byZone[0]; len(cs) > 0 {
 		// Which Zona sociale these belong to is for data managers to
 		// settle; a citizen only needs to find their Comune.
-		v.Groups = append(v.Groups, comuneGroup("altri-comuni", "Altri Comuni", provincesNote(cs), cs))
+		v.Groups = append(v.Groups, comuneGroup("altri-comuni", l.T("office.comuni.others"), provincesNote(l, cs), cs))
 	}
 
-	title := "Trova il tuo ufficio"
+	title := l.T("office.comuni.title")
 	crumbs := []templates.Crumb{home, {Label: title}}
 	if v.Query != "" {
-		crumbs = []templates.Crumb{home, comuniCrumb, {Label: "Ricerca: " + v.Query}}
+		crumbs = []templates.Crumb{home, comuniCrumbOf(l), {Label: l.T("office.comuni.search_crumb", "Query", v.Query)}}
 	}
 	p := s.page(w, r, title, crumbs...)
 	p.Section = "comuni"
-	p.Description = "I 92 Comuni dell'Umbria, per Zona sociale: scegli il tuo per trovare l'Ufficio della Cittadinanza che lo serve, i suoi orari e se è aperto ora."
+	p.Description = l.T("office.comuni.meta")
 	p.Rating = s.ratingFor(r, ratingQuestion)
 	s.render(w, r, http.StatusOK, templates.ComuniPage(p, v))
 }
@@ -108,8 +110,8 @@ func comuneGroup(id, title, note string, cs []store.Comune) templates.ComuneGrou
 }
 
 // provincesNote returns "Provincia di Perugia" or "Province di Perugia e
-// Terni".
-func provincesNote(cs []store.Comune) string {
+// Terni", in l's language.
+func provincesNote(l *i18n.Localizer, cs []store.Comune) string {
 	var pg, tr bool
 	for _, c := range cs {
 		pg = pg || c.Province == "PG"
@@ -117,11 +119,11 @@ func provincesNote(cs []store.Comune) string {
 	}
 	switch {
 	case pg && tr:
-		return "Province di Perugia e Terni"
+		return l.T("office.comuni.provinces_both")
 	case tr:
-		return "Provincia di Terni"
+		return l.T("office.comuni.province", "Name", "Terni")
 	}
-	return "Provincia di Perugia"
+	return l.T("office.comuni.province", "Name", "Perugia")
 }
 
 // comunePage renders /comuni/{comune}: the offices that serve the Comune,
@@ -135,7 +137,7 @@ func (s *Server) comunePage(w http.ResponseWriter, r *http.Request) {
 	key := chi.URLParam(r, "comune")
 	if istatRE.MatchString(key) {
 		if i, ok := data.comuneByISTAT[key]; ok {
-			http.Redirect(w, r, "/comuni/"+data.comuni[i].Slug, http.StatusMovedPermanently)
+			http.Redirect(w, r, s.link(r, "/comuni/"+data.comuni[i].Slug), http.StatusMovedPermanently)
 			return
 		}
 		s.notFound(w, r)
@@ -148,21 +150,22 @@ func (s *Server) comunePage(w http.ResponseWriter, r *http.Request) {
 	}
 	c := data.comuni[i]
 	now := s.now()
-	v := templates.ComuneView{Name: c.Name, Where: "Provincia di " + provinceNames[c.Province]}
+	l := s.loc(r)
+	v := templates.ComuneView{Name: c.Name, Where: l.T("office.comuni.province", "Name", provinceNames[c.Province])}
 	if c.ZonaName != "" {
-		v.Where += " · " + c.ZonaName
+		v.Where = l.T("office.comune.where", "Province", v.Where, "Zone", c.ZonaName)
 	}
 	demo := false
 	for _, oi := range data.serving[c.ISTAT] {
 		o := data.offices[oi]
 		served, _ := o.Serves(c.ISTAT)
-		v.Offices = append(v.Offices, officeCard(o, served.AreaNote, now))
+		v.Offices = append(v.Offices, officeCard(l, o, served.AreaNote, now))
 		demo = demo || o.IsDemo
 	}
-	p := s.page(w, r, "Comune di "+c.Name+": il tuo Ufficio della Cittadinanza", home, comuniCrumb, templates.Crumb{Label: c.Name})
+	p := s.page(w, r, l.T("office.comune.title_meta", "Name", c.Name), home, comuniCrumbOf(l), templates.Crumb{Label: c.Name, Data: true})
 	p.Section = "comuni"
 	p.Demo = demo
-	p.Description = "L'Ufficio della Cittadinanza che serve il Comune di " + c.Name + ": indirizzo, contatti, orari e se è aperto ora."
-	p.Rating = s.ratingFor(r, "Quanto sono chiare le informazioni su questa pagina?")
+	p.Description = l.T("office.comune.meta", "Name", c.Name)
+	p.Rating = s.ratingFor(r, ratingQuestion)
 	s.render(w, r, http.StatusOK, templates.ComunePage(p, v))
 }

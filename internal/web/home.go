@@ -23,8 +23,9 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	l := s.loc(r)
 	p := s.page(w, r, "")
-	p.Description = "Trova l'Ufficio della Cittadinanza del tuo Comune, i suoi orari, e prenota un appuntamento con un'assistente sociale o un educatore."
-	p.Rating = s.ratingFor(r, "Quanto sono chiare le informazioni su questa pagina?")
-	s.render(w, r, http.StatusOK, templates.HomePage(p, templates.HomeView{Comuni: opts, Topics: usedTopics(sheets)}))
+	p.Description = l.T("page.home.meta")
+	p.Rating = s.ratingFor(r, ratingQuestion)
+	s.render(w, r, http.StatusOK, templates.HomePage(p, templates.HomeView{Comuni: opts, Topics: usedTopics(l, sheets)}))
 }

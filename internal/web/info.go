@@ -8,17 +8,20 @@ import (
 )
 
 func (s *Server) privacyPage(w http.ResponseWriter, r *http.Request) {
-	p := s.page(w, r, "Informativa privacy", home, templates.Crumb{Label: "Informativa privacy"})
+	l := s.loc(r)
+	p := s.page(w, r, l.T("page.privacy.crumb"), home, templates.Crumb{Label: l.T("page.privacy.crumb")})
 	s.render(w, r, http.StatusOK, templates.PrivacyPage(p))
 }
 
 func (s *Server) legalNotesPage(w http.ResponseWriter, r *http.Request) {
-	p := s.page(w, r, "Note legali", home, templates.Crumb{Label: "Note legali"})
+	l := s.loc(r)
+	p := s.page(w, r, l.T("page.legal.title"), home, templates.Crumb{Label: l.T("page.legal.title")})
 	s.render(w, r, http.StatusOK, templates.LegalNotesPage(p))
 }
 
 func (s *Server) accessibilityPage(w http.ResponseWriter, r *http.Request) {
-	p := s.page(w, r, "Dichiarazione di accessibilità", home, templates.Crumb{Label: "Dichiarazione di accessibilità"})
+	l := s.loc(r)
+	p := s.page(w, r, l.T("page.a11y.title"), home, templates.Crumb{Label: l.T("page.a11y.title")})
 	s.render(w, r, http.StatusOK, templates.AccessibilityPage(p))
 }
 
@@ -39,8 +42,9 @@ func (s *Server) faqPage(w http.ResponseWriter, r *http.Request) {
 		entries = append(entries, templates.FAQEntry{Anchor: strconv.FormatInt(it.ID, 10), Question: it.Question, AnswerHTML: it.AnswerHTML,
 			Content: shown[i]})
 	}
-	p := s.page(w, r, "Domande frequenti", home, templates.Crumb{Label: "Domande frequenti"})
+	l := s.loc(r)
+	p := s.page(w, r, l.T("page.faq.title"), home, templates.Crumb{Label: l.T("page.faq.title")})
 	p.Section = "faq"
-	p.Rating = s.ratingFor(r, "Quanto sono chiare le informazioni su questa pagina?")
+	p.Rating = s.ratingFor(r, ratingQuestion)
 	s.render(w, r, http.StatusOK, templates.FAQPage(p, entries))
 }

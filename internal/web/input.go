@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -25,6 +27,9 @@ import (
 // sends one), so their fields never reach a handler.
 func (s *Server) cleanInput(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// This runs before the router gives the request its language:
+		// the refusals below take it from the path.
+		r = s.pathLang(r)
 		if !isText(r.URL.Path, false) {
 			s.badInput(w, r, http.StatusBadRequest)
 			return
@@ -36,8 +41,8 @@ func (s *Server) cleanInput(next http.Handler) http.Handler {
 		}
 		if err := r.ParseForm(); err != nil {
 			if _, tooLarge := errors.AsType[*http.MaxBytesError](err); tooLarge {
-				s.errorPage(w, sanitisedURL(r), http.StatusRequestEntityTooLarge, "Modulo troppo grande",
-					"Il modulo che hai inviato è troppo grande e non è stato salvato. Accorcia i testi e invialo di nuovo.")
+				l := s.loc(r)
+				s.errorPage(w, sanitisedURL(r), http.StatusRequestEntityTooLarge, l.T("error.too_large.title"), l.T("error.too_large.text"))
 				return
 			}
 			s.badInput(w, r, http.StatusUnprocessableEntity)
@@ -55,23 +60,31 @@ func (s *Server) cleanInput(next http.Handler) http.Handler {
 // the address, 422 for a form.
 func (s *Server) badInput(w http.ResponseWriter, r *http.Request, status int) {
 	r = sanitisedURL(r)
+	l := s.loc(r)
 	if status == http.StatusBadRequest {
-		s.errorPage(w, r, status, "Indirizzo non valido",
-			"L'indirizzo della pagina contiene caratteri non ammessi (caratteri di controllo o byte che non formano testo). "+
-				"Controlla l'indirizzo oppure riparti dalla pagina iniziale.")
+		s.errorPage(w, r, status, l.T("error.bad_address.title"), l.T("error.bad_address.text"))
 		return
 	}
-	s.errorPage(w, r, status, "Testo non valido",
-		"Il modulo contiene caratteri non ammessi (caratteri di controllo o byte che non formano testo), "+
-			"ad esempio copiati da un altro programma. Non abbiamo salvato nulla: torna alla pagina precedente, "+
-			"riscrivi il testo e invia di nuovo il modulo.")
+	s.errorPage(w, r, status, l.T("error.bad_text.title"), l.T("error.bad_text.text"))
 }
 
-// sanitisedURL returns r with the path "/" and no query, so that the
-// error page never echoes the bytes it refused.
+// pathLang gives r the language its path starts with (/en/…), for the
+// pages answered before the router does it (inLang).
+func (s *Server) pathLang(r *http.Request) *http.Request {
+	for _, l := range s.catalog.Langs() {
+		p := l.Prefix()
+		if p != "" && (r.URL.Path == p || strings.HasPrefix(r.URL.Path, p+"/")) {
+			return r.WithContext(context.WithValue(r.Context(), langKey{}, l))
+		}
+	}
+	return r
+}
+
+// sanitisedURL returns r with the path of the home page and no query, so
+// that the error page never echoes the bytes it refused.
 func sanitisedURL(r *http.Request) *http.Request {
 	u := *r.URL
-	u.Path, u.RawPath, u.RawQuery = "/", "", ""
+	u.Path, u.RawPath, u.RawQuery = langOf(r).Path("/"), "", ""
 	r2 := r.WithContext(r.Context())
 	r2.URL = &u
 	return r2

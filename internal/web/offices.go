@@ -3,7 +3,6 @@ package web
 import (
 	"cmp"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -13,14 +12,13 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/udc-umbria/portal/internal/hours"
+	"github.com/udc-umbria/portal/internal/i18n"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/templates"
 )
 
 // nextDays is how many days the office page lists day by day.
 const nextDays = 14
-
-var comuniCrumb = templates.Crumb{Label: "Trova il tuo ufficio", Href: "/comuni"}
 
 // officePage renders /uffici/{slug}.
 func (s *Server) officePage(w http.ResponseWriter, r *http.Request) {
@@ -37,39 +35,48 @@ func (s *Server) officePage(w http.ResponseWriter, r *http.Request) {
 	o := data.offices[i]
 	now := s.now()
 	notes := officeInLang(r, &o)
-	v := officeView(o, now)
+	l := s.loc(r)
+	v := officeView(l, o, now)
 	v.Notes = notes
-	p := s.page(w, r, o.Name, home, comuniCrumb, templates.Crumb{Label: o.SeatName, Href: v.Seat.Href}, templates.Crumb{Label: o.Name})
+	p := s.page(w, r, o.Name, home, comuniCrumbOf(l), templates.Crumb{Label: o.SeatName, Href: v.Seat.Href, Data: true}, templates.Crumb{Label: o.Name, Data: true})
 	p.Section = "comuni"
 	p.Demo = o.IsDemo
-	p.Description = fmt.Sprintf("%s: indirizzo, contatti, orari e aperture dei prossimi giorni. %s.", o.Name, v.Status.Text)
-	p.JSONLD = s.officeJSONLD(o, now)
-	p.Rating = s.ratingFor(r, "Quanto sono chiare le informazioni su questa pagina?")
+	p.Description = l.T("office.meta", "Name", o.Name, "Status", v.Status.Text)
+	p.JSONLD = s.officeJSONLD(l, o, now)
+	p.Rating = s.ratingFor(r, ratingQuestion)
 	s.render(w, r, http.StatusOK, templates.OfficePage(p, v))
 }
 
-// officeView builds the office page at the instant now.
-func officeView(o store.Office, now time.Time) templates.OfficeView {
+// comuniCrumbOf is comuniCrumb in l's language.
+func comuniCrumbOf(l *i18n.Localizer) templates.Crumb {
+	return templates.Crumb{Label: l.T("office.comuni.title"), Href: "/comuni"}
+}
+
+// officeView builds the office page at the instant now, in l's language.
+func officeView(l *i18n.Localizer, o store.Office, now time.Time) templates.OfficeView {
 	sch := o.Schedule()
 	v := templates.OfficeView{
 		Name: o.Name, Seat: templates.ComuneLink{Name: o.SeatName, Href: "/comuni/" + seatSlug(o), Province: o.SeatProvince},
 		Address: o.Address, PostalLine: strings.TrimSpace(o.CAP + " " + o.SeatName + " (" + o.SeatProvince + ")"),
 		MapHref: mapHref(o), Phone: o.Phone, PhoneHref: phoneHref(o.Phone), Email: o.Email, PEC: o.PEC,
-		Accessibility: o.AccessibilityNotes, Team: teamText(o), TeamOther: o.TeamOther, HoursNote: o.HoursNote,
-		Status: officeStatus(o, now), BookHref: bookHref(o.Slug), Demo: o.IsDemo, SourceNote: o.SourceNote,
+		Accessibility: o.AccessibilityNotes, Team: teamText(l, o), TeamOther: o.TeamOther, HoursNote: o.HoursNote,
+		Status: officeStatus(l, o, now), BookHref: bookHref(o.Slug), Demo: o.IsDemo, SourceNote: o.SourceNote,
 		Updated: o.UpdatedAt.In(hours.Rome()).Format("02/01/2006"),
 	}
 	for _, c := range o.Comuni {
 		v.Comuni = append(v.Comuni, templates.ServedComune{Name: c.Name, Href: "/comuni/" + c.Slug, AreaNote: c.AreaNote})
 	}
-	v.Week = weekTable(sch)
+	v.Week = weekTable(l, sch)
 	today := hours.DateOf(now)
 	for _, plan := range sch.Days(today, nextDays) {
-		row := templates.DayRow{ISO: plan.Date.String(), Label: dayLabel(plan.Date), Today: plan.Date == today, Reason: plan.Reason}
+		row := templates.DayRow{ISO: plan.Date.String(), Label: dayLabel(l, plan.Date), Today: plan.Date == today}
+		if plan.Reason != "" {
+			row.Reason = dayReason(l, sch, plan.Date)
+		}
 		for _, op := range plan.Openings {
-			text := op.Span() + " · " + op.Kind.Label()
+			text := op.Span() + " · " + kindLabel(l, op.Kind)
 			if op.Special {
-				text += " · " + cmp.Or(op.Note, "Apertura straordinaria")
+				text += " · " + cmp.Or(op.Note, l.T("office.special"))
 			}
 			row.Openings = append(row.Openings, text)
 		}
@@ -89,15 +96,17 @@ func seatSlug(o store.Office) string {
 }
 
 // weekTable turns the weekly hours into the timetable's rows.
-func weekTable(sch hours.Schedule) templates.WeekTable {
+func weekTable(l *i18n.Localizer, sch hours.Schedule) templates.WeekTable {
 	var t templates.WeekTable
 	for i, row := range sch.WeekTable() {
 		if i == 0 {
 			for _, k := range row.ByKind {
-				t.Kinds = append(t.Kinds, k.Label)
+				t.Kinds = append(t.Kinds, kindLabel(l, k.Kind))
+				t.WalkIn = t.WalkIn || k.Kind == hours.KindWalkIn
+				t.Appointment = t.Appointment || k.Kind == hours.KindAppointment
 			}
 		}
-		wr := templates.WeekRow{Day: row.Name, Closed: row.Closed}
+		wr := templates.WeekRow{Day: l.Weekday(row.Weekday), Closed: row.Closed}
 		for _, k := range row.ByKind {
 			wr.Cells = append(wr.Cells, strings.Join(k.Spans, ", "))
 		}
@@ -109,26 +118,21 @@ func weekTable(sch hours.Schedule) templates.WeekTable {
 	return t
 }
 
-// dayLabel returns "martedì 8 dicembre".
-func dayLabel(d hours.Date) string {
-	return hours.WeekdayName(d.Weekday()) + " " + strconv.Itoa(d.Day) + " " + hours.MonthName(d.Month)
-}
-
-// officeStatus says whether the office is open at now. It is computed for
-// every request and never cached.
-func officeStatus(o store.Office, now time.Time) templates.OfficeStatus {
+// officeStatus says whether the office is open at now, in l's language.
+// It is computed for every request and never cached.
+func officeStatus(l *i18n.Localizer, o store.Office, now time.Time) templates.OfficeStatus {
 	if len(o.Hours) == 0 && len(o.Specials) == 0 {
-		st := templates.OfficeStatus{Text: "Nessun orario di apertura fisso"}
+		st := templates.OfficeStatus{Text: l.T("office.status.no_hours")}
 		if o.HoursNote != "" {
-			st.Details = append(st.Details, "Orari: "+o.HoursNote)
+			st.Details = append(st.Details, l.T("office.status.hours_note", "Note", o.HoursNote))
 		}
 		return st
 	}
 	sch := o.Schedule()
 	st := sch.Status(now, "")
-	out := templates.OfficeStatus{Open: st.Open, Text: st.Text(now)}
+	out := templates.OfficeStatus{Open: st.Open, Text: statusText(l, st, now)}
 	if st.Reason != "" {
-		out.Details = append(out.Details, "Oggi: "+st.Reason)
+		out.Details = append(out.Details, l.T("office.status.today_reason", "Reason", dayReason(l, sch, hours.DateOf(now))))
 	}
 	walkIn := slices.ContainsFunc(o.Hours, func(iv hours.Interval) bool { return iv.Kind == hours.KindWalkIn })
 	appointment := slices.ContainsFunc(o.Hours, func(iv hours.Interval) bool { return iv.Kind == hours.KindAppointment })
@@ -136,25 +140,25 @@ func officeStatus(o store.Office, now time.Time) templates.OfficeStatus {
 	case walkIn && appointment:
 		// "Open" may mean open only for booked appointments: say what a
 		// citizen walking in finds.
-		if t := sch.Status(now, hours.KindWalkIn).Text(now); t != out.Text {
-			out.Details = append(out.Details, "Accoglienza senza appuntamento: "+t)
+		if t := statusText(l, sch.Status(now, hours.KindWalkIn), now); t != out.Text {
+			out.Details = append(out.Details, l.T("office.status.walk_in", "Status", t))
 		}
 	case appointment:
-		out.Details = append(out.Details, "Solo ricevimento su appuntamento")
+		out.Details = append(out.Details, l.T("office.status.appointment_only"))
 	}
 	return out
 }
 
-// officeCard builds the card of an office as shown on a Comune's page;
-// area is the part of that Comune the office serves.
-func officeCard(o store.Office, area string, now time.Time) templates.OfficeCard {
+// officeCard builds the card of an office as shown on a Comune's page, in
+// l's language; area is the part of that Comune the office serves.
+func officeCard(l *i18n.Localizer, o store.Office, area string, now time.Time) templates.OfficeCard {
 	addr := o.Address
 	if addr != "" {
 		addr += ", " + strings.TrimSpace(o.CAP+" "+o.SeatName)
 	}
 	return templates.OfficeCard{
 		Name: o.Name, Href: "/uffici/" + o.Slug, AreaNote: area, Address: addr, Phone: o.Phone, PhoneHref: phoneHref(o.Phone),
-		Status: officeStatus(o, now), BookHref: bookHref(o.Slug), Demo: o.IsDemo, SourceNote: o.SourceNote,
+		Status: officeStatus(l, o, now), BookHref: bookHref(o.Slug), Demo: o.IsDemo, SourceNote: o.SourceNote,
 	}
 }
 
@@ -190,19 +194,13 @@ func mapHref(o store.Office) string {
 }
 
 // teamText returns "4 assistenti sociali, 1 educatore professionale".
-func teamText(o store.Office) string {
+func teamText(l *i18n.Localizer, o store.Office) string {
 	var parts []string
-	switch n := o.TeamSocialWorkers; {
-	case n == 1:
-		parts = append(parts, "1 assistente sociale")
-	case n > 1:
-		parts = append(parts, strconv.Itoa(n)+" assistenti sociali")
+	if n := o.TeamSocialWorkers; n > 0 {
+		parts = append(parts, l.N("office.team.social_workers", n))
 	}
-	switch n := o.TeamEducators; {
-	case n == 1:
-		parts = append(parts, "1 educatore professionale")
-	case n > 1:
-		parts = append(parts, strconv.Itoa(n)+" educatori professionali")
+	if n := o.TeamEducators; n > 0 {
+		parts = append(parts, l.N("office.team.educators", n))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -216,14 +214,14 @@ const jsonLDHorizon = 60
 // officeJSONLD describes the office as a schema.org GovernmentOffice with
 // its weekly hours and, as validFrom/validThrough entries opening and
 // closing at 00:00 (closed all day), its closures and the holidays of the
-// coming weeks.
-func (s *Server) officeJSONLD(o store.Office, now time.Time) string {
+// coming weeks. Its prose (kinds of opening, reasons) is in l's language.
+func (s *Server) officeJSONLD(l *i18n.Localizer, o store.Office, now time.Time) string {
 	sch := o.Schedule()
 	today := hours.DateOf(now)
 	var specs []map[string]any
 	for _, iv := range o.Hours {
 		specs = append(specs, map[string]any{
-			"@type": "OpeningHoursSpecification", "name": iv.Kind.Label(),
+			"@type": "OpeningHoursSpecification", "name": kindLabel(l, iv.Kind),
 			"dayOfWeek": "https://schema.org/" + jsonLDDays[iv.Weekday], "opens": iv.Start.String(), "closes": iv.End.String(),
 		})
 	}
@@ -236,19 +234,19 @@ func (s *Server) officeJSONLD(o store.Office, now time.Time) string {
 	}
 	for _, c := range o.Closures {
 		if !c.To.Before(today) {
-			specs = append(specs, closedDay(c.From, c.To, sch.Day(c.From).Reason))
+			specs = append(specs, closedDay(c.From, c.To, dayReason(l, sch, c.From)))
 		}
 	}
 	for _, plan := range sch.Days(today, jsonLDHorizon) {
 		wd := plan.Date.Weekday()
 		opensThatWeekday := slices.ContainsFunc(o.Hours, func(iv hours.Interval) bool { return iv.Weekday == wd })
 		if plan.Reason != "" && !covered(plan.Date) && opensThatWeekday {
-			specs = append(specs, closedDay(plan.Date, plan.Date, plan.Reason))
+			specs = append(specs, closedDay(plan.Date, plan.Date, dayReason(l, sch, plan.Date)))
 		}
 	}
 	for _, so := range o.Specials {
 		if !so.Date.Before(today) {
-			specs = append(specs, map[string]any{"@type": "OpeningHoursSpecification", "name": cmp.Or(so.Note, "Apertura straordinaria"),
+			specs = append(specs, map[string]any{"@type": "OpeningHoursSpecification", "name": cmp.Or(so.Note, l.T("office.special")),
 				"validFrom": so.Date.String(), "validThrough": so.Date.String(), "opens": so.Start.String(), "closes": so.End.String()})
 		}
 	}
@@ -280,7 +278,7 @@ func (s *Server) officeJSONLD(o store.Office, now time.Time) string {
 		doc["geo"] = map[string]any{"@type": "GeoCoordinates", "latitude": *o.Latitude, "longitude": *o.Longitude}
 	}
 	if o.IsDemo {
-		doc["description"] = "Ufficio dimostrativo: dati di esempio, non reali."
+		doc["description"] = l.T("office.jsonld_demo")
 	}
 	return jsonLDString(doc)
 }

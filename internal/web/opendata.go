@@ -32,8 +32,9 @@ func (s *Server) openDataPage(w http.ResponseWriter, r *http.Request) {
 			v.DemoOffices++
 		}
 	}
-	p := s.page(w, r, "Dati aperti", home, templates.Crumb{Label: "Dati aperti"})
-	p.Description = "Gli Uffici della Cittadinanza dell'Umbria in formato aperto (JSON e CSV), con licenza CC BY 4.0."
+	l := s.loc(r)
+	p := s.page(w, r, l.T("page.opendata.title"), home, templates.Crumb{Label: l.T("page.opendata.title")})
+	p.Description = l.T("page.opendata.meta")
 	s.render(w, r, http.StatusOK, templates.OpenDataPage(p, v))
 }
 

@@ -13,17 +13,21 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/udc-umbria/portal/internal/i18n"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/templates"
 )
 
-// ratingQuestion is the question of the rating component on the
-// information pages (the booking confirmation asks about the service).
-const ratingQuestion = "Quanto sono chiare le informazioni su questa pagina?"
+// ratingQuestion is the catalogue ID of the question of the rating
+// component on the information pages (the booking confirmation asks about
+// the service).
+const ratingQuestion = "rating.question.page"
 
-// ratingFor builds the rating component for the current page.
+// ratingFor builds the rating component for the current page; question is
+// a catalogue ID. The page is the request's path, language prefix
+// included, so that the thank-you page stays in that language.
 func (s *Server) ratingFor(r *http.Request, question string) *templates.RatingForm {
-	return &templates.RatingForm{Question: question, Page: r.URL.Path}
+	return &templates.RatingForm{Question: s.loc(r).T(question), Page: r.URL.Path}
 }
 
 // ratingForm is the submitted page-rating form.
@@ -55,16 +59,16 @@ func parseRatingForm(r *http.Request) ratingForm {
 	return f
 }
 
-// Validate fills f.Errors.
-func (f *ratingForm) Validate() {
+// Validate fills f.Errors with messages of l's language.
+func (f *ratingForm) Validate(l *i18n.Localizer) {
 	if f.Stars < 1 || f.Stars > 5 {
-		f.Errors["stars"] = "Scegli un valore da 1 a 5 stelle."
+		f.Errors["stars"] = l.T("rating.error.stars")
 	}
 	if f.Answer != "" && !contains(templates.RatingAnswers(f.Stars), f.Answer) {
-		f.Errors["answer"] = "Scegli una delle risposte proposte."
+		f.Errors["answer"] = l.T("rating.error.answer")
 	}
 	if utf8.RuneCountInString(f.Comment) > 200 {
-		f.Errors["comment"] = "Il commento può avere al massimo 200 caratteri."
+		f.Errors["comment"] = l.T("rating.error.comment")
 	}
 }
 
@@ -136,11 +140,12 @@ func (s *Server) ratingLimitKey(r *http.Request) string {
 // stars signed; the rating is stored once, when that page is sent, with or
 // without details.
 func (s *Server) ratingSubmit(w http.ResponseWriter, r *http.Request) {
+	l := s.loc(r)
 	f := parseRatingForm(r)
-	f.Validate()
+	f.Validate(l)
 	f.Page = sitePage(r, f.Page)
-	p := s.page(w, r, "Valuta questa pagina", home, templates.Crumb{Label: "Valuta questa pagina"})
-	rf := templates.RatingForm{Question: "Quanto sono chiare le informazioni su questa pagina?", Page: f.Page,
+	p := s.page(w, r, l.T("rating.title"), home, templates.Crumb{Label: l.T("rating.title")})
+	rf := templates.RatingForm{Question: l.T(ratingQuestion), Page: f.Page,
 		Stars: f.Stars, Answer: f.Answer, Comment: f.Comment, Errors: f.Errors}
 	if len(f.Errors) > 0 {
 		if f.Ref != "" {
@@ -163,8 +168,7 @@ func (s *Server) ratingSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.PostFormValue(honeypotField) != "" {
-		s.errorPage(w, r, http.StatusUnprocessableEntity, "Valutazione non registrata",
-			"La valutazione contiene dati non validi e non è stata registrata.")
+		s.errorPage(w, r, http.StatusUnprocessableEntity, l.T("rating.error.invalid_title"), l.T("rating.error.invalid"))
 		return
 	}
 	allowed, err := s.store.AllowSubmission(r.Context(), s.ratingLimitKey(r), s.now(), ratingWindow, ratingMax)
@@ -173,8 +177,7 @@ func (s *Server) ratingSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !allowed {
-		s.errorPage(w, r, http.StatusTooManyRequests, "Troppe valutazioni",
-			"Da questa connessione sono arrivate molte valutazioni in poco tempo: questa non è stata registrata. Riprova più tardi.")
+		s.errorPage(w, r, http.StatusTooManyRequests, l.T("rating.error.too_many_title"), l.T("rating.error.too_many"))
 		return
 	}
 	if err := s.store.AddRating(r.Context(), store.Rating{PagePath: f.Page, Stars: f.Stars, Answer: f.Answer, Comment: f.Comment}); err != nil {

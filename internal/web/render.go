@@ -13,8 +13,11 @@ import (
 
 // page builds the layout view model for a request. A document (a cached
 // public page, see pagecache.go) gets no CSRF token and no nonce: its
-// bytes are the same for every visitor.
+// bytes are the same for every visitor. The breadcrumbs' links are made
+// links of the request's language, and the first crumb, home, gets its
+// label in that language.
 func (s *Server) page(w http.ResponseWriter, r *http.Request, title string, crumbs ...templates.Crumb) templates.Page {
+	crumbs = s.localCrumbs(r, crumbs)
 	p := templates.Page{
 		Title:       title,
 		Path:        r.URL.Path,
@@ -43,8 +46,27 @@ func (s *Server) site() templates.Site {
 	}
 }
 
-// home is the first breadcrumb of every page.
+// home is the first breadcrumb of every page (s.page translates it).
 var home = templates.Crumb{Label: "Home", Href: "/"}
+
+// localCrumbs returns crumbs with their links in the request's language
+// (a link already in it is kept) and home's label translated.
+func (s *Server) localCrumbs(r *http.Request, crumbs []templates.Crumb) []templates.Crumb {
+	lang := langOf(r)
+	prefix := lang.Prefix()
+	out := make([]templates.Crumb, len(crumbs))
+	for i, c := range crumbs {
+		if c == home {
+			c.Label = s.loc(r).T("layout.breadcrumb.home")
+		}
+		inLang := prefix != "" && (c.Href == prefix || strings.HasPrefix(c.Href, prefix+"/"))
+		if strings.HasPrefix(c.Href, "/") && !strings.HasPrefix(c.Href, "//") && !inLang {
+			c.Href = lang.Path(c.Href)
+		}
+		out[i] = c
+	}
+	return out
+}
 
 // render writes a component with the given status. It renders into a
 // buffer first, so a failing template never sends half a page with 200.
@@ -75,11 +97,12 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 	if err != nil {
 		s.log.Error("server error", "request_id", middleware.GetReqID(r.Context()), "method", r.Method, "path", routePattern(r), "err", err)
 	}
-	msg := "Non siamo riusciti a mostrare la pagina per un problema tecnico: riprova tra qualche minuto."
+	l := s.loc(r)
+	msg := l.T("error.server.show")
 	if !safeMethod(r.Method) {
-		msg = "Non abbiamo potuto salvare per un problema tecnico: riprova tra qualche minuto."
+		msg = l.T("error.server.save")
 	}
-	s.errorPage(w, r, http.StatusInternalServerError, "Si è verificato un errore", msg)
+	s.errorPage(w, r, http.StatusInternalServerError, l.T("error.server.title"), msg)
 }
 
 // retryAfterSeconds is the Retry-After of the 503 pages.
@@ -94,19 +117,17 @@ func (s *Server) unavailable(w http.ResponseWriter, r *http.Request, err error) 
 	s.log.Warn("database unavailable", "request_id", middleware.GetReqID(r.Context()), "method", r.Method, "path", routePattern(r), "err", err)
 	s.metrics.DatabaseUnavailable()
 	w.Header().Set("Retry-After", retryAfterSeconds)
-	title := "Servizio temporaneamente non disponibile"
-	msg := "In questo momento non riusciamo a leggere i dati del portale, quindi non possiamo mostrarti questa pagina. " +
-		"Riprova tra qualche minuto."
-	booking := strings.HasPrefix(r.URL.Path, "/prenota") || strings.HasPrefix(r.URL.Path, "/appuntamento/")
+	l := s.loc(r)
+	title := l.T("error.unavailable.title")
+	msg := l.T("error.unavailable.show")
+	path := basePath(r)
+	booking := strings.HasPrefix(path, "/prenota") || strings.HasPrefix(path, "/appuntamento/")
 	switch {
 	case !safeMethod(r.Method):
-		msg = "Non abbiamo potuto salvare: riprova tra qualche minuto. In questo momento non riusciamo a raggiungere " +
-			"l'archivio del portale."
+		msg = l.T("error.unavailable.save")
 	case booking:
-		title = "Prenotazione temporaneamente non disponibile"
-		msg = "In questo momento la prenotazione online non è disponibile perché non riusciamo a raggiungere l'archivio " +
-			"degli appuntamenti. Riprova tra qualche minuto; se hai urgenza, telefona al tuo ufficio: trovi il numero nella " +
-			"pagina «Trova il tuo ufficio»."
+		title = l.T("error.unavailable.booking_title")
+		msg = l.T("error.unavailable.booking")
 	}
 	s.errorPage(w, r, http.StatusServiceUnavailable, title, msg)
 }
@@ -117,13 +138,13 @@ func safeMethod(m string) bool {
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	s.errorPage(w, r, http.StatusNotFound, "Pagina non trovata",
-		"La pagina che cerchi non esiste o è stata spostata. Controlla l'indirizzo oppure usa i collegamenti qui sotto.")
+	l := s.loc(r)
+	s.errorPage(w, r, http.StatusNotFound, l.T("error.not_found.title"), l.T("error.not_found.text"))
 }
 
 func (s *Server) forbidden(w http.ResponseWriter, r *http.Request) {
-	s.errorPage(w, r, http.StatusForbidden, "Richiesta non valida",
-		"Il modulo è scaduto o non proviene da questo sito. Torna alla pagina precedente, ricaricala e invia di nuovo il modulo.")
+	l := s.loc(r)
+	s.errorPage(w, r, http.StatusForbidden, l.T("error.forbidden.title"), l.T("error.forbidden.text"))
 }
 
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, title, msg string) {

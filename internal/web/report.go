@@ -3,9 +3,12 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/udc-umbria/portal/internal/i18n"
 	"github.com/udc-umbria/portal/internal/report"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/templates"
@@ -28,10 +31,11 @@ const reportDonePath = "/segnala-disservizio/inviata"
 
 // reportFormView is the empty form, with its options.
 func (s *Server) reportFormView(r *http.Request) (templates.ReportForm, error) {
-	v := templates.ReportForm{DescriptionMax: report.MaxDescription, DescriptionHint: report.DescriptionHint,
+	l := s.loc(r)
+	v := templates.ReportForm{DescriptionMax: report.MaxDescription, DescriptionHint: l.T("report.form.description_hint", "Max", report.MaxDescription),
 		FieldOrder: report.Fields(), Errors: map[string]string{}}
 	for _, c := range report.Categories() {
-		v.Categories = append(v.Categories, templates.Choice{Value: string(c), Label: c.Label()})
+		v.Categories = append(v.Categories, templates.Choice{Value: string(c), Label: l.T("report.category." + string(c))})
 	}
 	d, err := s.offices.get(r.Context())
 	if err != nil {
@@ -54,17 +58,71 @@ func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) {
 	}
 	if pg, ok := report.LocalPath(r.URL.Query().Get("pagina")); ok {
 		v.PagePath = pg
-		if slug := report.OfficeSlugOf(pg); slug != "" && hasChoice(v.Offices, slug) {
+		if slug := report.OfficeSlugOf(s.withoutLang(pg)); slug != "" && hasChoice(v.Offices, slug) {
 			v.Office = slug
 		}
 	}
-	s.render(w, r, http.StatusOK, templates.ReportFormPage(s.reportPage(w, r, "Segnalazione disservizio"), v))
+	s.render(w, r, http.StatusOK, templates.ReportFormPage(s.reportPage(w, r, s.loc(r).T("report.form.title")), v))
 }
 
 func (s *Server) reportPage(w http.ResponseWriter, r *http.Request, title string) templates.Page {
-	p := s.page(w, r, title, home, templates.Crumb{Label: "Segnalazione disservizio"})
-	p.Description = "Segnala un problema con un Ufficio della Cittadinanza o con il portale, senza account."
+	l := s.loc(r)
+	p := s.page(w, r, title, home, templates.Crumb{Label: l.T("report.form.title")})
+	p.Description = l.T("report.form.description_meta")
 	return p
+}
+
+// withoutLang returns path p of this site without its language prefix
+// ("/en/uffici/x" → "/uffici/x").
+func (s *Server) withoutLang(p string) string {
+	for _, l := range s.catalog.Langs() {
+		pre := l.Prefix()
+		if pre == "" {
+			continue
+		}
+		if p == pre {
+			return "/"
+		}
+		if strings.HasPrefix(p, pre+"/") {
+			return strings.TrimPrefix(p, pre)
+		}
+	}
+	return p
+}
+
+// reportErrorIDs are the catalogue IDs of report.Form.Validate's
+// messages, which are Italian (the staff's side shares them).
+var reportErrorIDs = map[string]string{
+	"Scegli il tipo di disservizio.":                                                                              "report.error.category",
+	"Descrivi il disservizio.":                                                                                    "report.error.description_empty",
+	"La descrizione contiene caratteri non ammessi.":                                                              "report.error.description_bytes",
+	"Il nome contiene caratteri non ammessi.":                                                                     "report.error.name_bytes",
+	"Inserisci un indirizzo e-mail valido, ad esempio nome@esempio.it.":                                           "report.error.email",
+	"Hai chiesto una risposta via e-mail: inserisci il tuo indirizzo e-mail.":                                     "report.error.email_needed",
+	"Per inviare la segnalazione devi dichiarare di aver letto l'informativa sulla privacy.":                      "report.error.privacy",
+	"Indica l'indirizzo di una pagina di questo portale, ad esempio /uffici/perugia-centro, oppure lascia vuoto.": "report.error.page",
+}
+
+// reportErrors translates the messages of report.Form.Validate.
+func reportErrors(l *i18n.Localizer, f report.Form, errs map[string]string) map[string]string {
+	out := make(map[string]string, len(errs))
+	for field, msg := range errs {
+		if id, ok := reportErrorIDs[msg]; ok {
+			out[field] = l.T(id)
+			continue
+		}
+		switch field {
+		case report.FieldDescription:
+			out[field] = l.T("report.error.description_long", "Max", report.MaxDescription, "Count", utf8.RuneCountInString(f.Description))
+		case report.FieldName:
+			out[field] = l.T("report.error.name_long", "Max", report.MaxName)
+		case report.FieldEmail:
+			out[field] = l.T("report.error.email_long", "Max", report.MaxEmail)
+		default:
+			out[field] = msg
+		}
+	}
+	return out
 }
 
 func hasChoice(cs []templates.Choice, v string) bool {
@@ -82,7 +140,7 @@ func hasChoice(cs []templates.Choice, v string) bool {
 func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	if err := r.ParseForm(); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest, "Richiesta non valida", "Il modulo inviato non è leggibile: torna alla pagina precedente e riprova.")
+		s.errorPage(w, r, http.StatusBadRequest, s.loc(r).T("error.bad_form_title"), s.loc(r).T("error.bad_form"))
 		return
 	}
 	f := report.Form{
@@ -102,12 +160,13 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) {
 	again := func(status int, title string) {
 		s.render(w, r, status, templates.ReportFormPage(s.reportPage(w, r, title), v))
 	}
+	l := s.loc(r)
 	if r.PostFormValue(honeypotField) != "" {
-		v.Problem = "La segnalazione contiene dati non validi e non è stata registrata."
-		again(http.StatusUnprocessableEntity, "Errore – Segnalazione disservizio")
+		v.Problem = l.T("report.error.invalid")
+		again(http.StatusUnprocessableEntity, l.T("report.form.error_title"))
 		return
 	}
-	v.Errors = f.Validate()
+	v.Errors = reportErrors(l, f, f.Validate())
 	d, err := s.offices.get(ctx)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -118,17 +177,17 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) {
 		if i, ok := d.officeBySlug[f.OfficeSlug]; ok {
 			officeID = d.offices[i].ID
 		} else {
-			v.Errors[report.FieldOffice] = "Scegli un ufficio dall'elenco, oppure «Nessun ufficio in particolare»."
+			v.Errors[report.FieldOffice] = l.T("report.error.office")
 		}
 	}
 	if len(v.Errors) > 0 {
-		again(http.StatusUnprocessableEntity, "Errore – Segnalazione disservizio")
+		again(http.StatusUnprocessableEntity, l.T("report.form.error_title"))
 		return
 	}
 	page, _ := report.LocalPath(f.PagePath)
 	if officeID == 0 {
 		// A report about an office's page is about that office.
-		if i, ok := d.officeBySlug[report.OfficeSlugOf(page)]; ok {
+		if i, ok := d.officeBySlug[report.OfficeSlugOf(s.withoutLang(page))]; ok {
 			officeID = d.offices[i].ID
 		}
 	}
@@ -138,9 +197,8 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !allowed {
-		v.Problem = "Da questa connessione sono state inviate molte segnalazioni in poco tempo: per sicurezza le accettiamo di nuovo tra un'ora. " +
-			"Quello che hai scritto è ancora qui sotto."
-		again(http.StatusTooManyRequests, "Troppe segnalazioni – Segnalazione disservizio")
+		v.Problem = l.T("report.error.too_many")
+		again(http.StatusTooManyRequests, l.T("report.form.too_many_title"))
 		return
 	}
 	rep, err := s.store.CreateReport(ctx, store.NewReport{Category: report.Category(f.Category), Description: f.Description,
@@ -151,7 +209,7 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	// No personal data: only that a report arrived, of which kind.
 	s.log.Info("report received", "request_id", middleware.GetReqID(ctx), "category", f.Category, "office_id", officeID)
-	http.Redirect(w, r, reportDonePath+"?codice="+url.QueryEscape(rep.Code), http.StatusSeeOther)
+	http.Redirect(w, r, s.link(r, reportDonePath+"?codice="+url.QueryEscape(rep.Code)), http.StatusSeeOther)
 }
 
 // reportDone is «Segnalazione inviata» for an existing code; any other
@@ -171,7 +229,8 @@ func (s *Server) reportDone(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	p := s.page(w, r, "Segnalazione inviata", home, templates.Crumb{Label: "Segnalazione disservizio", Href: "/segnala-disservizio"},
-		templates.Crumb{Label: "Segnalazione inviata"})
+	l := s.loc(r)
+	p := s.page(w, r, l.T("report.done.title"), home, templates.Crumb{Label: l.T("report.form.title"), Href: "/segnala-disservizio"},
+		templates.Crumb{Label: l.T("report.done.title")})
 	s.render(w, r, http.StatusOK, templates.ReportDonePage(p, templates.ReportDone{Code: c}))
 }

@@ -25,7 +25,8 @@ func (s *Server) Handler() http.Handler {
 
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		s.errorPage(w, r, http.StatusMethodNotAllowed, "Operazione non consentita", "Questa pagina non accetta questo tipo di richiesta.")
+		r = s.pathLang(r)
+		s.errorPage(w, r, http.StatusMethodNotAllowed, s.loc(r).T("error.method.title"), s.loc(r).T("error.method.text"))
 	})
 
 	// Probes and static files: no CSRF, no session.

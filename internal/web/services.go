@@ -7,18 +7,24 @@ import (
 	"strings"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/udc-umbria/portal/internal/i18n"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/templates"
 )
 
 var servicesCrumb = templates.Crumb{Label: "Servizi", Href: "/servizi"}
 
+// servicesCrumbOf is servicesCrumb in l's language.
+func servicesCrumbOf(l *i18n.Localizer) templates.Crumb {
+	return templates.Crumb{Label: l.T("page.services.title"), Href: "/servizi"}
+}
+
 // servicesList renders /servizi: the categories of the published sheets,
 // each leading to its page, then every service. The old topic filter
 // (?argomento=slug) moved to the topic's own page.
 func (s *Server) servicesList(w http.ResponseWriter, r *http.Request) {
 	if topic := r.URL.Query().Get("argomento"); topic != "" {
-		http.Redirect(w, r, topicPath(topic), http.StatusMovedPermanently)
+		http.Redirect(w, r, s.link(r, topicPath(topic)), http.StatusMovedPermanently)
 		return
 	}
 	sheets, err := s.store.ListSheets(r.Context())
@@ -26,10 +32,11 @@ func (s *Server) servicesList(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	list := templates.ServiceList{Categories: categoryLinks(sheets), Services: serviceCards(sheets)}
-	p := s.page(w, r, "Servizi", home, templates.Crumb{Label: "Servizi"})
+	l := s.loc(r)
+	list := templates.ServiceList{Categories: categoryLinks(l, sheets), Services: serviceCards(l, sheets)}
+	p := s.page(w, r, l.T("page.services.title"), home, templates.Crumb{Label: l.T("page.services.title")})
 	p.Section = "servizi"
-	p.Description = "I servizi offerti ai cittadini attraverso gli Uffici della Cittadinanza dell'Umbria, per categoria."
+	p.Description = l.T("page.services.meta")
 	p.Rating = s.ratingFor(r, ratingQuestion)
 	s.render(w, r, http.StatusOK, templates.ServicesPage(p, list))
 }
@@ -50,47 +57,49 @@ func (s *Server) serviceSheet(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	p := s.page(w, r, sh.Title, home, servicesCrumb, categoryCrumb(sh.Category), templates.Crumb{Label: sh.Title})
+	l := s.loc(r)
+	p := s.page(w, r, sh.Title, home, servicesCrumbOf(l), categoryCrumb(l, sh.Category), templates.Crumb{Label: sh.Title, Data: true})
 	p.Section = "servizi"
 	p.Description = sh.Summary
 	p.JSONLD = s.serviceJSONLD(sh)
 	p.Rating = s.ratingFor(r, ratingQuestion)
-	s.render(w, r, http.StatusOK, templates.SheetPage(p, withContent(sheetView(sh), shown)))
+	s.render(w, r, http.StatusOK, templates.SheetPage(p, withContent(sheetView(l, sh), shown)))
 }
 
 // sheetView maps a stored sheet to the Modello Comuni sections, in the
-// model's order. Sections the model requires but the source leaves empty
-// carry an honest sentence instead of invented content.
-func sheetView(sh store.Sheet) templates.SheetView {
+// model's order, with the page's own texts in l's language. Sections the
+// model requires but the source leaves empty carry an honest sentence
+// instead of invented content.
+func sheetView(l *i18n.Localizer, sh store.Sheet) templates.SheetView {
 	v := templates.SheetView{
 		Slug: sh.Slug, Title: sh.Title, Summary: sh.Summary, Active: sh.Active(), StatusReason: sh.StatusReason,
 		Updated: sh.UpdatedOn.Format("02/01/2006"), Author: sh.Author,
 	}
 	for _, t := range sh.Topics {
-		v.Topics = append(v.Topics, templates.TopicChip{Name: t.Name, Href: topicPath(t.Slug)})
+		v.Topics = append(v.Topics, templates.TopicChip{Name: topicName(l, t), Href: topicPath(t.Slug)})
 	}
 	add := func(sec templates.SheetSection) {
 		sec.HTML = paragraph(sec.HTML)
 		v.Sections = append(v.Sections, sec)
 	}
-	add(templates.SheetSection{ID: "a-chi-e-rivolto", Title: "A chi è rivolto", Element: "service-addressed", HTML: sh.AddressedHTML,
-		Empty: "La scheda non indica a chi è rivolto il servizio: chiedi all'ufficio del tuo Comune."})
+	add(templates.SheetSection{ID: "a-chi-e-rivolto", Title: l.T("page.sheet.section.addressed"), Element: "service-addressed", HTML: sh.AddressedHTML,
+		Empty: l.T("page.sheet.empty.addressed")})
 	if sh.DescriptionHTML != "" {
-		add(templates.SheetSection{ID: "descrizione", Title: "Descrizione", Element: "service-extended-description", HTML: sh.DescriptionHTML})
+		add(templates.SheetSection{ID: "descrizione", Title: l.T("page.sheet.section.extended"), Element: "service-extended-description", HTML: sh.DescriptionHTML})
 	}
-	add(templates.SheetSection{ID: "come-fare", Title: "Come fare", Element: "service-how-to", HTML: sh.HowToHTML,
-		Empty: "La scheda non descrive la procedura: chiedi all'ufficio del tuo Comune."})
-	add(templates.SheetSection{ID: "cosa-serve", Title: "Cosa serve", Element: "service-needed", HTML: sh.NeededHTML,
-		Empty: "La scheda del servizio non indica documenti da presentare. Se per la tua situazione servono documenti, te lo dirà l'ufficio al primo contatto."})
-	add(templates.SheetSection{ID: "cosa-si-ottiene", Title: "Cosa si ottiene", Element: "service-achieved", HTML: sh.AchievedHTML,
-		Empty: "La scheda non indica cosa si ottiene: chiedi all'ufficio del tuo Comune."})
-	add(templates.SheetSection{ID: "tempi-e-scadenze", Title: "Tempi e scadenze", Element: "service-calendar-text", HTML: sh.CalendarHTML,
-		Empty: "Il servizio non ha scadenze. Puoi rivolgerti all'ufficio negli orari di accoglienza; le date disponibili per un appuntamento ti vengono mostrate quando prenoti."})
+	add(templates.SheetSection{ID: "come-fare", Title: l.T("page.sheet.section.how_to"), Element: "service-how-to", HTML: sh.HowToHTML,
+		Empty: l.T("page.sheet.empty.how_to")})
+	add(templates.SheetSection{ID: "cosa-serve", Title: l.T("page.sheet.section.needed"), Element: "service-needed", HTML: sh.NeededHTML,
+		Empty: l.T("page.sheet.empty.needed")})
+	add(templates.SheetSection{ID: "cosa-si-ottiene", Title: l.T("page.sheet.section.achieved"), Element: "service-achieved", HTML: sh.AchievedHTML,
+		Empty: l.T("page.sheet.empty.achieved")})
+	add(templates.SheetSection{ID: "tempi-e-scadenze", Title: l.T("page.sheet.section.calendar"), Element: "service-calendar-text", HTML: sh.CalendarHTML,
+		Empty: l.T("page.sheet.empty.calendar")})
 	if sh.CostHTML != "" {
-		add(templates.SheetSection{ID: "quanto-costa", Title: "Quanto costa", Element: "service-cost", HTML: sh.CostHTML})
+		add(templates.SheetSection{ID: "quanto-costa", Title: l.T("page.sheet.section.cost"), Element: "service-cost", HTML: sh.CostHTML})
 	}
-	add(templates.SheetSection{ID: "accedi-al-servizio", Title: "Accedi al servizio", Element: "service-generic-access", HTML: sh.AccessHTML, Kind: "access"})
-	more := templates.SheetSection{ID: "ulteriori-informazioni", Title: "Ulteriori informazioni", Element: "service-more-info", HTML: sh.OtherInfoHTML, Kind: "legal"}
+	add(templates.SheetSection{ID: "accedi-al-servizio", Title: l.T("page.sheet.section.access"), Element: "service-generic-access", HTML: sh.AccessHTML, Kind: "access"})
+	more := templates.SheetSection{ID: "ulteriori-informazioni", Title: l.T("page.sheet.section.more"), Element: "service-more-info", HTML: sh.OtherInfoHTML, Kind: "legal"}
 	for _, l := range sh.LegalSources {
 		more.Links = append(more.Links, templates.SheetLink{Label: l.Title, Href: l.URL})
 	}
@@ -102,21 +111,23 @@ func sheetView(sh store.Sheet) templates.SheetView {
 	if more.HTML != "" || len(more.Links) > 0 || len(more.Extra) > 0 {
 		add(more)
 	}
-	add(templates.SheetSection{ID: "condizioni-di-servizio", Title: "Condizioni di servizio", Element: "service-file", Kind: "file",
-		HTML: "<p>Per conoscere i termini e le condizioni di servizio, leggi i documenti qui sotto.</p>",
+	add(templates.SheetSection{ID: "condizioni-di-servizio", Title: l.T("page.sheet.section.conditions"), Element: "service-file", Kind: "file",
+		Intro: l.T("page.sheet.conditions.intro"),
 		Links: []templates.SheetLink{
-			{Label: "Informativa sul trattamento dei dati personali per le prenotazioni", Href: "/privacy#prenotazioni", Note: "Come trattiamo i dati quando prenoti un appuntamento."},
-			{Label: "Note legali e condizioni d'uso del portale", Href: "/note-legali", Note: "Licenza dei contenuti (CC BY 4.0) e uso del portale."},
+			{Label: l.T("page.sheet.conditions.privacy"), Href: l.Lang().Path("/privacy#prenotazioni"), Note: l.T("page.sheet.conditions.privacy_note")},
+			{Label: l.T("page.sheet.conditions.legal"), Href: l.Lang().Path("/note-legali"), Note: l.T("page.sheet.conditions.legal_note")},
 		}})
-	add(templates.SheetSection{ID: "contatti", Title: "Contatti", Element: "service-area", Kind: "contacts"})
+	add(templates.SheetSection{ID: "contatti", Title: l.T("page.sheet.section.contacts"), Element: "service-area", Kind: "contacts"})
 	return v
 }
 
 // serviceJSONLD describes the service as a schema.org GovernmentService.
 func (s *Server) serviceJSONLD(sh store.Sheet) string {
+	// Its prose is in the language of the content it describes.
+	l := s.catalog.Localizer(i18n.Lang(sh.Language()))
 	audience := plainText(sh.AddressedHTML)
 	if audience == "" {
-		audience = "Tutti i cittadini"
+		audience = l.T("page.sheet.jsonld.audience")
 	}
 	doc := map[string]any{
 		"@context":    "https://schema.org",
@@ -124,18 +135,18 @@ func (s *Server) serviceJSONLD(sh store.Sheet) string {
 		"inLanguage":  sh.Language(),
 		"name":        sh.Title,
 		"description": sh.Summary,
-		"serviceType": sh.Category,
+		"serviceType": categoryName(l, sh.Category),
 		"url":         s.cfg.BaseURL + "/servizi/" + sh.Slug,
 		"serviceOperator": map[string]any{
 			"@type": "GovernmentOrganization",
 			"name":  s.cfg.OwnerName,
 			"url":   s.cfg.OwnerURL,
 		},
-		"areaServed": map[string]any{"@type": "AdministrativeArea", "name": "Comuni dell'Umbria"},
+		"areaServed": map[string]any{"@type": "AdministrativeArea", "name": l.T("page.sheet.jsonld.area")},
 		"audience":   map[string]any{"@type": "Audience", "audienceType": audience},
 		"availableChannel": map[string]any{
 			"@type":      "ServiceChannel",
-			"name":       "Prenotazione online e sportello",
+			"name":       l.T("page.sheet.jsonld.channel"),
 			"serviceUrl": s.cfg.BaseURL + "/prenota",
 			"serviceLocation": map[string]any{
 				"@type": "Place",

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"github.com/udc-umbria/portal/internal/i18n"
 	"net/http"
 
 	"github.com/udc-umbria/portal/internal/store"
@@ -172,17 +173,21 @@ func (s *Server) renderSheetFormProblem(w http.ResponseWriter, r *http.Request, 
 func (s *Server) renderSheetPreview(w http.ResponseWriter, r *http.Request, sh store.Sheet, in sheetInput, action string, newSheet bool) {
 	sh.UpdatedOn = s.today()
 	ctx := r.Context()
+	// The preview is the Italian public page: its layout and sheet texts
+	// come from the catalogue.
+	l := s.catalog.Localizer(i18n.Default)
 	p := templates.Page{
+		L:           l,
 		Title:       "Anteprima: " + sh.Title,
 		Path:        r.URL.Path,
 		Nonce:       nonceFrom(ctx),
 		CSRF:        s.sessions.GetString(ctx, sessCSRF),
 		Asset:       s.assets.URL,
 		Site:        s.site(),
-		Breadcrumbs: []templates.Crumb{home, servicesCrumb, categoryCrumb(sh.Category), {Label: sh.Title}},
+		Breadcrumbs: []templates.Crumb{home, servicesCrumb, categoryCrumb(l, sh.Category), {Label: sh.Title}},
 		Section:     "servizi",
 		Description: sh.Summary,
 	}
 	pv := templates.SheetPreview{Action: action, Fields: in.hiddenFields(), New: newSheet}
-	s.render(w, r, http.StatusOK, templates.SheetPreviewPage(p, sheetView(sh), pv))
+	s.render(w, r, http.StatusOK, templates.SheetPreviewPage(p, sheetView(l, sh), pv))
 }

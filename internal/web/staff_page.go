@@ -24,6 +24,8 @@ func (s *Server) publicStaffPage(w http.ResponseWriter, r *http.Request, title s
 		CSRF:  s.csrf.token(w, r),
 		Asset: s.assets.URL,
 		Site:  s.site(),
+		// The public footer they share reads the (Italian) catalogue.
+		L: s.catalog.Localizer(i18n.Default),
 	}}
 }
 

@@ -3,9 +3,11 @@ package web
 import (
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/udc-umbria/portal/internal/content"
+	"github.com/udc-umbria/portal/internal/i18n"
 	"github.com/udc-umbria/portal/internal/store"
 	"github.com/udc-umbria/portal/templates"
 	"golang.org/x/text/collate"
@@ -17,7 +19,30 @@ import (
 // and the service categories (/servizi/categoria/{slug}). They read only
 // published sheets, the same for every visitor.
 
-var topicsCrumb = templates.Crumb{Label: "Argomenti", Href: "/argomenti"}
+// vocab translates a name of a controlled vocabulary (a topic, a service
+// category) by catalogue ID id; a name the catalogue lacks stays as
+// stored (name).
+func vocab(l *i18n.Localizer, id, name string) string {
+	t := l.T(id)
+	if strings.Contains(t, "["+id+"]") {
+		return name
+	}
+	return t
+}
+
+// topicName is the name of the topic with slug t in l's language.
+func topicName(l *i18n.Localizer, t store.Topic) string {
+	return vocab(l, "page.topic."+t.Slug, t.Name)
+}
+
+// categoryName is service category c (an Italian name of the Modello) in
+// l's language.
+func categoryName(l *i18n.Localizer, c string) string {
+	if c == "" {
+		return ""
+	}
+	return vocab(l, "page.category."+content.CategorySlug(c), c)
+}
 
 // topicPath is the page of the topic with slug t.
 func topicPath(t string) string { return "/argomenti/" + t }
@@ -25,29 +50,32 @@ func topicPath(t string) string { return "/argomenti/" + t }
 // categoryPath is the page of service category c.
 func categoryPath(c string) string { return "/servizi/categoria/" + content.CategorySlug(c) }
 
-// categoryCrumb is the breadcrumb of category c: its page when c is one of
-// the Modello's categories, else the list of services.
-func categoryCrumb(c string) templates.Crumb {
+// categoryCrumb is the breadcrumb of category c, named in l's language:
+// its page when c is one of the Modello's categories, else the list of
+// services.
+func categoryCrumb(l *i18n.Localizer, c string) templates.Crumb {
 	if !content.IsCategory(c) {
 		return templates.Crumb{Label: c, Href: "/servizi"}
 	}
-	return templates.Crumb{Label: c, Href: categoryPath(c)}
+	return templates.Crumb{Label: categoryName(l, c), Href: categoryPath(c)}
 }
 
-// serviceCards are the cards of sheets, in their order.
-func serviceCards(sheets []store.Sheet) []templates.ServiceCard {
+// serviceCards are the cards of sheets, in their order, with the category
+// named in l's language.
+func serviceCards(l *i18n.Localizer, sheets []store.Sheet) []templates.ServiceCard {
 	out := make([]templates.ServiceCard, 0, len(sheets))
 	for _, sh := range sheets {
 		out = append(out, templates.ServiceCard{
-			Title: sh.Title, Summary: sh.Summary, Href: "/servizi/" + sh.Slug, Category: sh.Category, Active: sh.Active(),
+			Title: sh.Title, Summary: sh.Summary, Href: "/servizi/" + sh.Slug, Category: categoryName(l, sh.Category), Active: sh.Active(),
 		})
 	}
 	return out
 }
 
 // categoryLinks lists the Modello categories the sheets belong to, in the
-// Modello's order, with how many services each has.
-func categoryLinks(sheets []store.Sheet) []templates.CategoryLink {
+// Modello's order, with how many services each has, named in l's
+// language.
+func categoryLinks(l *i18n.Localizer, sheets []store.Sheet) []templates.CategoryLink {
 	var out []templates.CategoryLink
 	for _, c := range content.Categories() {
 		n := 0
@@ -57,15 +85,15 @@ func categoryLinks(sheets []store.Sheet) []templates.CategoryLink {
 			}
 		}
 		if n > 0 {
-			out = append(out, templates.CategoryLink{Name: c, Href: categoryPath(c), Count: n})
+			out = append(out, templates.CategoryLink{Name: categoryName(l, c), Href: categoryPath(c), Count: n})
 		}
 	}
 	return out
 }
 
-// usedTopics lists the topics the sheets carry, in Italian alphabetical
-// order, with how many sheets carry each.
-func usedTopics(sheets []store.Sheet) []templates.TopicLink {
+// usedTopics lists the topics the sheets carry, named in l's language and
+// in its alphabetical order, with how many sheets carry each.
+func usedTopics(l *i18n.Localizer, sheets []store.Sheet) []templates.TopicLink {
 	index := map[string]int{}
 	var out []templates.TopicLink
 	for _, sh := range sheets {
@@ -74,12 +102,12 @@ func usedTopics(sheets []store.Sheet) []templates.TopicLink {
 			if !seen {
 				i = len(out)
 				index[t.Slug] = i
-				out = append(out, templates.TopicLink{Name: t.Name, Href: topicPath(t.Slug)})
+				out = append(out, templates.TopicLink{Name: topicName(l, t), Href: topicPath(t.Slug)})
 			}
 			out[i].Count++
 		}
 	}
-	c := collate.New(language.Italian, collate.IgnoreCase)
+	c := collate.New(language.Make(string(l.Lang())), collate.IgnoreCase)
 	slices.SortStableFunc(out, func(a, b templates.TopicLink) int { return c.CompareString(a.Name, b.Name) })
 	return out
 }
@@ -91,10 +119,11 @@ func (s *Server) topicsList(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	p := s.page(w, r, "Argomenti", home, templates.Crumb{Label: "Argomenti"})
-	p.Description = "Gli argomenti dei servizi degli Uffici della Cittadinanza dell'Umbria: scegline uno per vedere i servizi che lo riguardano."
+	l := s.loc(r)
+	p := s.page(w, r, l.T("page.topics.title"), home, templates.Crumb{Label: l.T("page.topics.title")})
+	p.Description = l.T("page.topics.meta")
 	p.Rating = s.ratingFor(r, ratingQuestion)
-	s.render(w, r, http.StatusOK, templates.TopicsPage(p, usedTopics(sheets)))
+	s.render(w, r, http.StatusOK, templates.TopicsPage(p, usedTopics(l, sheets)))
 }
 
 // topicPage renders /argomenti/{slug}: the published services on the
@@ -102,6 +131,7 @@ func (s *Server) topicsList(w http.ResponseWriter, r *http.Request) {
 // page saying so; a slug outside the vocabulary is 404.
 func (s *Server) topicPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	l := s.loc(r)
 	want := chi.URLParam(r, "slug")
 	sheets, err := s.store.ListSheets(ctx)
 	if err != nil {
@@ -113,7 +143,7 @@ func (s *Server) topicPage(w http.ResponseWriter, r *http.Request) {
 	for _, sh := range sheets {
 		for _, t := range sh.Topics {
 			if t.Slug == want {
-				name = t.Name
+				name = topicName(l, t)
 				on = append(on, sh)
 			}
 		}
@@ -129,12 +159,12 @@ func (s *Server) topicPage(w http.ResponseWriter, r *http.Request) {
 			s.notFound(w, r)
 			return
 		}
-		name = topics[i].Name
+		name = topicName(l, topics[i])
 	}
-	p := s.page(w, r, name, home, topicsCrumb, templates.Crumb{Label: name})
-	p.Description = "I servizi degli Uffici della Cittadinanza sull'argomento " + name + "."
+	p := s.page(w, r, name, home, templates.Crumb{Label: l.T("page.topics.title"), Href: "/argomenti"}, templates.Crumb{Label: name})
+	p.Description = l.T("page.topic.meta", "Name", name)
 	p.Rating = s.ratingFor(r, ratingQuestion)
-	s.render(w, r, http.StatusOK, templates.TopicPage(p, templates.ServiceGroup{Name: name, Services: serviceCards(on)}))
+	s.render(w, r, http.StatusOK, templates.TopicPage(p, templates.ServiceGroup{Name: name, Services: serviceCards(l, on)}))
 }
 
 // serviceCategory renders /servizi/categoria/{slug}: the published
@@ -151,9 +181,11 @@ func (s *Server) serviceCategory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sheets = slices.DeleteFunc(sheets, func(sh store.Sheet) bool { return sh.Category != c })
-	p := s.page(w, r, c, home, servicesCrumb, templates.Crumb{Label: c})
+	l := s.loc(r)
+	name := categoryName(l, c)
+	p := s.page(w, r, name, home, servicesCrumbOf(l), templates.Crumb{Label: name})
 	p.Section = "servizi"
-	p.Description = "I servizi della categoria «" + c + "» offerti attraverso gli Uffici della Cittadinanza dell'Umbria."
+	p.Description = l.T("page.category.meta", "Name", name)
 	p.Rating = s.ratingFor(r, ratingQuestion)
-	s.render(w, r, http.StatusOK, templates.ServiceCategoryPage(p, templates.ServiceGroup{Name: c, Services: serviceCards(sheets)}))
+	s.render(w, r, http.StatusOK, templates.ServiceCategoryPage(p, templates.ServiceGroup{Name: name, Services: serviceCards(l, sheets)}))
 }
