@@ -25,6 +25,9 @@ func SeedAt(ctx context.Context, st *store.Store, now time.Time) error {
 	if _, _, err := importer.ImportScheda(ctx, st, bytes.NewReader(scheda.Seed), "seed-demo"); err != nil {
 		return err
 	}
+	if err := SeedSheetEnglish(ctx, st, now); err != nil {
+		return err
+	}
 	offices, err := Offices(now)
 	if err != nil {
 		return err
