@@ -25,8 +25,13 @@ const sheetTextCols = `title, summary, addressed_html, description_html, how_to_
 	calendar_html, cost_html, access_html, other_info_html, version, updated_on`
 
 func scanSheetText(row pgx.Row, sh *Sheet) error {
-	return row.Scan(&sh.Title, &sh.Summary, &sh.AddressedHTML, &sh.DescriptionHTML, &sh.HowToHTML, &sh.NeededHTML,
-		&sh.AchievedHTML, &sh.CalendarHTML, &sh.CostHTML, &sh.AccessHTML, &sh.OtherInfoHTML, &sh.Version, &sh.UpdatedOn)
+	return row.Scan(sheetTextTargets(sh)...)
+}
+
+// sheetTextTargets are the scan targets of sheetTextCols.
+func sheetTextTargets(sh *Sheet) []any {
+	return []any{&sh.Title, &sh.Summary, &sh.AddressedHTML, &sh.DescriptionHTML, &sh.HowToHTML, &sh.NeededHTML,
+		&sh.AchievedHTML, &sh.CalendarHTML, &sh.CostHTML, &sh.AccessHTML, &sh.OtherInfoHTML, &sh.Version, &sh.UpdatedOn}
 }
 
 // SheetText returns the prose of sheet sheetID in lang (not Italian),
@@ -220,4 +225,26 @@ func (s *Store) restoreSheetText(ctx context.Context, r SheetRestore) (SheetEdit
 		return err
 	})
 	return res, err
+}
+
+// SheetTexts returns the prose in lang (not Italian) of every sheet that
+// has one, by sheet id, without Markdown (the lists of services).
+func (s *Store) SheetTexts(ctx context.Context, lang string) (map[int64]Sheet, error) {
+	rows, err := s.pool.Query(ctx, `SELECT sheet_id, `+sheetTextCols+` FROM service_sheet_texts WHERE lang = $1`, lang)
+	if err != nil {
+		return nil, fmt.Errorf("store: list %s sheet texts: %w", lang, err)
+	}
+	defer rows.Close()
+	out := map[int64]Sheet{}
+	for rows.Next() {
+		var sh Sheet
+		if err := rows.Scan(append([]any{&sh.ID}, sheetTextTargets(&sh)...)...); err != nil {
+			return nil, fmt.Errorf("store: list %s sheet texts: %w", lang, err)
+		}
+		out[sh.ID] = sh
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: list %s sheet texts: %w", lang, err)
+	}
+	return out, nil
 }

@@ -44,6 +44,38 @@ func (s *Server) sheetInLang(r *http.Request, sh *store.Sheet) (templates.Conten
 	return contentLang(r, true), nil
 }
 
+// listSheets returns the published sheets, with their titles and
+// summaries in the request's language (sheetsInLang).
+func (s *Server) listSheets(r *http.Request) ([]store.Sheet, error) {
+	sheets, err := s.store.ListSheets(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	return s.sheetsInLang(r, sheets)
+}
+
+// sheetsInLang gives each sheet of a list (services, topics, categories,
+// home) its title and summary in the request's language where it has a
+// text in it; the others stay Italian.
+func (s *Server) sheetsInLang(r *http.Request, sheets []store.Sheet) ([]store.Sheet, error) {
+	l := langOf(r)
+	if l == i18n.Default {
+		return sheets, nil
+	}
+	texts, err := s.store.SheetTexts(r.Context(), string(l))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]store.Sheet, len(sheets))
+	for i, sh := range sheets {
+		if t, ok := texts[sh.ID]; ok {
+			sh.Title, sh.Summary, sh.Lang = t.Title, t.Summary, string(l)
+		}
+		out[i] = sh
+	}
+	return out, nil
+}
+
 // faqInLang returns the questions with the text of the request's language
 // where they have one, and what each shows.
 func (s *Server) faqInLang(r *http.Request, items []store.FAQItem) ([]store.FAQItem, []templates.ContentLang, error) {

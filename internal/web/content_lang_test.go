@@ -98,6 +98,19 @@ func TestContentLang_StaffEditsEnglishSheet_EnglishPageShowsIt_ItalianUnchanged(
 	if strings.Contains(h1, `lang="it"`) || !strings.Contains(h1, `translate="no"`) {
 		t.Errorf("title element %s", h1)
 	}
+	// Its JSON-LD names the English addresses.
+	if !strings.Contains(page, `"url":"`+testBaseURL+seedSheetEN+`"`) || !strings.Contains(page, `"serviceUrl":"`+testBaseURL+`/en/prenota"`) {
+		t.Error("the English page's JSON-LD does not name the English addresses")
+	}
+	// The English lists of services name it by its English title.
+	for _, list := range []string{"/en/servizi", "/en/argomenti/assistenza-sociale", "/en/servizi/categoria/salute-benessere-e-assistenza"} {
+		if _, body := e.fresh().get(list); !strings.Contains(body, "Citizens Office") {
+			t.Errorf("%s does not show the English title", list)
+		}
+	}
+	if _, body := e.fresh().get("/servizi"); strings.Contains(body, "Citizens Office") {
+		t.Error("the Italian list shows the English title")
+	}
 	// The Italian page is unchanged.
 	if _, after := e.fresh().get(seedSheet); after != before {
 		t.Error("the Italian page changed")

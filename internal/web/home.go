@@ -18,7 +18,7 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request) {
 		opts = append(opts, templates.ComuneOption{Slug: c.Slug, Name: c.Name})
 	}
 	sortOptions(opts)
-	sheets, err := s.store.ListSheets(r.Context())
+	sheets, err := s.listSheets(r)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -258,7 +258,7 @@ func (s *Server) officeJSONLD(l *i18n.Localizer, o store.Office, now time.Time) 
 		"@context": "https://schema.org",
 		"@type":    "GovernmentOffice",
 		"name":     o.Name,
-		"url":      s.cfg.BaseURL + "/uffici/" + o.Slug,
+		"url":      s.cfg.BaseURL + l.Lang().Path("/uffici/"+o.Slug),
 		"address": map[string]any{
 			"@type": "PostalAddress", "streetAddress": o.Address, "postalCode": o.CAP, "addressLocality": o.SeatName,
 			"addressRegion": o.SeatProvince, "addressCountry": "IT",

@@ -27,7 +27,7 @@ func (s *Server) servicesList(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, s.link(r, topicPath(topic)), http.StatusMovedPermanently)
 		return
 	}
-	sheets, err := s.store.ListSheets(r.Context())
+	sheets, err := s.listSheets(r)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -61,7 +61,7 @@ func (s *Server) serviceSheet(w http.ResponseWriter, r *http.Request) {
 	p := s.page(w, r, sh.Title, home, servicesCrumbOf(l), categoryCrumb(l, sh.Category), templates.Crumb{Label: sh.Title, Data: true})
 	p.Section = "servizi"
 	p.Description = sh.Summary
-	p.JSONLD = s.serviceJSONLD(sh)
+	p.JSONLD = s.serviceJSONLD(sh, langOf(r))
 	p.Rating = s.ratingFor(r, ratingQuestion)
 	s.render(w, r, http.StatusOK, templates.SheetPage(p, withContent(sheetView(l, sh), shown)))
 }
@@ -121,8 +121,9 @@ func sheetView(l *i18n.Localizer, sh store.Sheet) templates.SheetView {
 	return v
 }
 
-// serviceJSONLD describes the service as a schema.org GovernmentService.
-func (s *Server) serviceJSONLD(sh store.Sheet) string {
+// serviceJSONLD describes the service as a schema.org GovernmentService,
+// on the page of language page (its url, and the booking's).
+func (s *Server) serviceJSONLD(sh store.Sheet, page i18n.Lang) string {
 	// Its prose is in the language of the content it describes.
 	l := s.catalog.Localizer(i18n.Lang(sh.Language()))
 	audience := plainText(sh.AddressedHTML)
@@ -136,7 +137,7 @@ func (s *Server) serviceJSONLD(sh store.Sheet) string {
 		"name":        sh.Title,
 		"description": sh.Summary,
 		"serviceType": categoryName(l, sh.Category),
-		"url":         s.cfg.BaseURL + "/servizi/" + sh.Slug,
+		"url":         s.cfg.BaseURL + page.Path("/servizi/"+sh.Slug),
 		"serviceOperator": map[string]any{
 			"@type": "GovernmentOrganization",
 			"name":  s.cfg.OwnerName,
@@ -147,7 +148,7 @@ func (s *Server) serviceJSONLD(sh store.Sheet) string {
 		"availableChannel": map[string]any{
 			"@type":      "ServiceChannel",
 			"name":       l.T("page.sheet.jsonld.channel"),
-			"serviceUrl": s.cfg.BaseURL + "/prenota",
+			"serviceUrl": s.cfg.BaseURL + page.Path("/prenota"),
 			"serviceLocation": map[string]any{
 				"@type": "Place",
 				"name":  "Ufficio della Cittadinanza di Ponte San Giovanni (Centro civico Euliste)",

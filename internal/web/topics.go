@@ -114,7 +114,7 @@ func usedTopics(l *i18n.Localizer, sheets []store.Sheet) []templates.TopicLink {
 
 // topicsList renders /argomenti: every topic a published sheet uses.
 func (s *Server) topicsList(w http.ResponseWriter, r *http.Request) {
-	sheets, err := s.store.ListSheets(r.Context())
+	sheets, err := s.listSheets(r)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -133,7 +133,7 @@ func (s *Server) topicPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	l := s.loc(r)
 	want := chi.URLParam(r, "slug")
-	sheets, err := s.store.ListSheets(ctx)
+	sheets, err := s.listSheets(r)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -175,7 +175,7 @@ func (s *Server) serviceCategory(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	sheets, err := s.store.ListSheets(r.Context())
+	sheets, err := s.listSheets(r)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
