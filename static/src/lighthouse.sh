@@ -52,6 +52,8 @@ out=.tmp/lighthouse
 mkdir -p "$out"
 
 export DATABASE_URL=$db ADDR=127.0.0.1:$port DEV_MAIL_DIR=$PWD/$out/mail LOG_LEVEL=warn
+# A throwaway key: this portal lives for the run only.
+export SECRET_KEY="${SECRET_KEY:-$(./bin/portal genkey)}"
 mkdir -p "$DEV_MAIL_DIR"
 ./bin/portal seed-demo >/dev/null
 ./bin/portal serve >"$out/server.log" 2>&1 &
