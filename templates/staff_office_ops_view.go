@@ -117,9 +117,13 @@ type StaffNewAppointmentView struct {
 	NeedsAccessibility  bool
 	AccessibilityNote   string
 	PrivacyTold         bool
-	Errors              map[string]string
-	Summary             []FieldError
-	Problem             string
+	// Language is the chosen language of the citizen's e-mails, among
+	// Languages.
+	Language  string
+	Languages []Choice
+	Errors    map[string]string
+	Summary   []FieldError
+	Problem   string
 }
 
 // StaffPrintView is the one-page confirmation of an appointment taken by

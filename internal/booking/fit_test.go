@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/udc-umbria/portal/internal/hours"
+	"github.com/udc-umbria/portal/internal/i18n"
 )
 
 func TestOpening_Check(t *testing.T) {
@@ -89,12 +90,14 @@ func TestStaffForm(t *testing.T) {
 		{"needs without details", func(f *StaffForm) { f.NeedsInterpreter, f.NeedsAccessibility = true, true },
 			map[string]string{FieldInterpreterLanguage: "lingua", FieldAccessibilityNote: "supporto"}},
 		{"privacy not told", func(f *StaffForm) { f.PrivacyTold = false }, map[string]string{FieldPrivacy: "informato"}},
+		{"e-mails in English", func(f *StaffForm) { f.Language = i18n.English }, map[string]string{}},
+		{"e-mails in a language the portal lacks", func(f *StaffForm) { f.Language = "xx" }, map[string]string{FieldLanguage: "lingua delle e-mail"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f := valid()
 			tc.edit(&f)
-			got := f.Validate(reasons, italianLoc)
+			got := f.Validate(reasons, italianLoc, []i18n.Lang{i18n.Italian, i18n.English})
 			checkErrors(t, got, tc.want)
 			for k := range got {
 				if !slices.Contains(StaffFormFields(), k) {

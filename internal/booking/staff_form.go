@@ -1,6 +1,14 @@
 package booking
 
-import "github.com/udc-umbria/portal/internal/i18n"
+import (
+	"slices"
+
+	"github.com/udc-umbria/portal/internal/i18n"
+)
+
+// FieldLanguage is the staff form's choice of the language of the
+// citizen's e-mails.
+const FieldLanguage = "lingua"
 
 // StaffForm is what the staff fill in when they book an appointment on a
 // citizen's behalf, by phone or at the desk. Unlike ApplicantForm the
@@ -24,6 +32,11 @@ type StaffForm struct {
 	NeedsAccessibility  bool   // "accessibilita"
 	AccessibilityNote   string // "accessibilita_nota", required with NeedsAccessibility
 
+	// Language ("lingua") is the language of the citizen's e-mails and
+	// calendar file, one of the public side's languages (Italian by
+	// default); the printed confirmation stays Italian.
+	Language i18n.Lang
+
 	// PrivacyTold ("privacy") records that the citizen was told how their
 	// data is processed (the privacy notice), as the online form asks.
 	PrivacyTold bool
@@ -33,7 +46,7 @@ type StaffForm struct {
 // order (the slot list "orario" comes first), for the error summary.
 func StaffFormFields() []string {
 	return []string{FieldFirstName, FieldLastName, FieldPhone, FieldEmail, FieldChannel, FieldReason, FieldNote,
-		FieldInterpreter, FieldInterpreterLanguage, FieldAccessibility, FieldAccessibilityNote, FieldPrivacy}
+		FieldInterpreter, FieldInterpreterLanguage, FieldAccessibility, FieldAccessibilityNote, FieldLanguage, FieldPrivacy}
 }
 
 // Normalize tidies the form as ApplicantForm.Normalize and
@@ -54,7 +67,7 @@ func (f *StaffForm) Normalize() {
 // returns the problems keyed by input name; the map is empty when the
 // form is valid. Staff pages are Italian: l is the Italian localizer,
 // for the checks the citizens' form shares.
-func (f StaffForm) Validate(reasons []string, l *i18n.Localizer) map[string]string {
+func (f StaffForm) Validate(reasons []string, l *i18n.Localizer, languages []i18n.Lang) map[string]string {
 	errs := DetailsForm{Reason: f.Reason, Note: f.Note}.Validate(reasons, l)
 	if errs[FieldReason] != "" {
 		errs[FieldReason] = "Scegli il motivo dell'appuntamento."
@@ -86,6 +99,9 @@ func (f StaffForm) Validate(reasons []string, l *i18n.Localizer) map[string]stri
 	if f.NeedsAccessibility {
 		setIf(errs, FieldAccessibilityNote, checkText(l, f.AccessibilityNote, MaxAccessibilityLength,
 			"Indica di quale supporto ha bisogno la persona.", "accessibility_note"))
+	}
+	if f.Language != "" && !slices.Contains(languages, f.Language) {
+		errs[FieldLanguage] = "Scegli la lingua delle e-mail tra quelle proposte."
 	}
 	if !f.PrivacyTold {
 		errs[FieldPrivacy] = "Conferma di aver informato la persona sul trattamento dei dati personali."

@@ -86,7 +86,7 @@ func (s *Store) BookForCitizen(ctx context.Context, b StaffBooking) (Appointment
 				Channel: f.Channel, NeedsInterpreter: f.NeedsInterpreter, InterpreterLanguage: f.InterpreterLanguage,
 				NeedsAccessibility: f.NeedsAccessibility, AccessibilityNote: f.AccessibilityNote}}
 		inserted, err := insertAppointment(ctx, tx, 0, d, NewAppointment{Code: b.Code, Token: token,
-			TokenExpiresAt: b.TokenExpiresAt, Status: booking.StatusConfirmed, Mode: booking.ModeInstant})
+			TokenExpiresAt: b.TokenExpiresAt, Status: booking.StatusConfirmed, Mode: booking.ModeInstant, Lang: f.Language})
 		if err != nil {
 			return err
 		}

@@ -381,8 +381,11 @@ func TestStaffBooking_ByPhone_ConfirmedPrintedMarked_EmailOnlyWithAddress(t *tes
 	}
 	status, body = e.staff.get(newPath + "?figura=assistente-sociale")
 	free := freeSlots(body)
-	if status != http.StatusOK || len(free) < 2 {
+	if status != http.StatusOK || len(free) < 3 {
 		t.Fatalf("slots: %d, %d free", status, len(free))
+	}
+	if !strings.Contains(body, `<option value="en">inglese</option>`) {
+		t.Error("the form offers no choice of the e-mails' language")
 	}
 	// Without the CSRF token: 403.
 	if resp, _ := e.staff.post(newPath, phoneForm(free[0])); resp.StatusCode != http.StatusForbidden {
@@ -454,6 +457,26 @@ func TestStaffBooking_ByPhone_ConfirmedPrintedMarked_EmailOnlyWithAddress(t *tes
 	}
 	if status := e.linkStatus(e.tokenFor("anna.verdi@example.org")); status != http.StatusOK {
 		t.Errorf("personal link: %d", status)
+	}
+
+	// E-mails in English, for a citizen who reads English: the language
+	// must be one of the portal's.
+	form = phoneForm(free[2])
+	form.Set("email", "olena@example.org")
+	form.Set("lingua", "xx")
+	if resp, body := e.act(newPath, form); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(problemOf(body), "#lingua") {
+		t.Fatalf("unknown language: %d", resp.StatusCode)
+	}
+	form.Set("lingua", "en")
+	resp, _ = e.act(newPath, form)
+	location(t, resp)
+	m, ok = e.lastMailTo("olena@example.org")
+	if !ok || strings.Contains(m.Text, "come concordato con l'ufficio") || !strings.Contains(m.Text, "/en/appuntamento/") {
+		t.Fatalf("English e-mail: %q\n%s", m.Subject, m.Text)
+	}
+	var lang string
+	if err := e.Store.Pool().QueryRow(context.Background(), `SELECT language FROM appointments WHERE email = 'olena@example.org'`).Scan(&lang); err != nil || lang != "en" {
+		t.Errorf("appointment language %q %v", lang, err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -65,6 +66,7 @@ func parseNewAppointment(r *http.Request) newAppointmentInput {
 			Note:             r.PostFormValue(booking.FieldNote),
 			NeedsInterpreter: r.PostFormValue(booking.FieldInterpreter) != "", InterpreterLanguage: r.PostFormValue(booking.FieldInterpreterLanguage),
 			NeedsAccessibility: r.PostFormValue(booking.FieldAccessibility) != "", AccessibilityNote: r.PostFormValue(booking.FieldAccessibilityNote),
+			Language:    i18n.Lang(r.PostFormValue(booking.FieldLanguage)),
 			PrivacyTold: r.PostFormValue(booking.FieldPrivacy) != "",
 		}}
 	in.Form.Normalize()
@@ -97,7 +99,7 @@ func (s *Server) renderNewAppointment(w http.ResponseWriter, r *http.Request, st
 		FirstName: f.FirstName, LastName: f.LastName, Phone: f.Phone, Email: f.Email, Channel: f.Channel, Reason: f.Reason,
 		Note: f.Note, NeedsInterpreter: f.NeedsInterpreter, InterpreterLanguage: f.InterpreterLanguage,
 		NeedsAccessibility: f.NeedsAccessibility, AccessibilityNote: f.AccessibilityNote, PrivacyTold: f.PrivacyTold,
-		Errors: in.Errors, Problem: problem}
+		Language: string(cmp.Or(f.Language, i18n.Default)), Languages: s.languageChoices(), Errors: in.Errors, Problem: problem}
 	bookable, err := s.staffBookable(ctx, o.ID)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -191,7 +193,7 @@ func (s *Server) staffAppointmentCreate(w http.ResponseWriter, r *http.Request) 
 		s.renderNewAppointment(w, r, http.StatusUnprocessableEntity, in, time.Time{}, "")
 		return
 	}
-	in.Errors = in.Form.Validate(bs.Reasons, s.catalog.Localizer(i18n.Italian))
+	in.Errors = in.Form.Validate(bs.Reasons, s.catalog.Localizer(i18n.Italian), s.catalog.Langs())
 	q := slotQuery{office: office, settings: bs}
 	sl, offered := s.offeredSlot(q, in.Slot)
 	if !offered {
@@ -263,4 +265,14 @@ func (s *Server) staffAppointmentPrint(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, templates.StaffPrintPage(s.appointmentsPage(r, o, "Conferma da stampare",
 		templates.Crumb{Label: a.Code, Href: staffAppointmentPath(o.ID, a.ID)}, templates.Crumb{Label: "Conferma da stampare"}), v))
+}
+
+// languageChoices are the languages of the public side, each named in
+// Italian for the staff ("inglese"), the default first.
+func (s *Server) languageChoices() []templates.Choice {
+	var out []templates.Choice
+	for _, l := range s.catalog.Langs() {
+		out = append(out, templates.Choice{ID: "lingua-" + string(l), Value: string(l), Label: languageName(l)})
+	}
+	return out
 }

@@ -58,16 +58,9 @@ func langSuffix(lang string) string {
 // staffSheetLangPath is the editor of a sheet's content in lang.
 func staffSheetLangPath(slug, lang string) string { return staffSheetPath(slug) + langSuffix(lang) }
 
-// staffLangNames name the content languages in Italian, for the staff
-// pages; a language missing here is called by its own name.
-var staffLangNames = map[string]string{"it": "italiano", "en": "inglese", "de": "tedesco", "fr": "francese", "es": "spagnolo"}
-
-func (s *Server) staffLangName(lang string) string {
-	if n, ok := staffLangNames[lang]; ok {
-		return n
-	}
-	return s.catalog.Name(i18n.Lang(lang))
-}
+// staffLangName names a content language in Italian, for the staff
+// pages (languageName).
+func (s *Server) staffLangName(lang string) string { return languageName(i18n.Lang(lang)) }
 
 // langTabs is the choice of the language to edit: every language of the
 // catalogue, each at href(lang).
