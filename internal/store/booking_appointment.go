@@ -149,6 +149,9 @@ func (s *Store) SubmitDraft(ctx context.Context, draftID int64, na NewAppointmen
 			d.Applicant.Email == "" {
 			return ErrDraftIncomplete
 		}
+		if err := checkOpening(ctx, tx, d.OfficeID, d.Professional, d.SlotStart, d.SlotEnd); err != nil {
+			return err
+		}
 		sl := slotRef{officeID: d.OfficeID, professional: d.Professional, start: d.SlotStart}
 		if err := claimSeatAndAddress(ctx, tx, sl, capacity, now, draftID, d.Applicant.Email, maxActive); err != nil {
 			return err
@@ -168,12 +171,58 @@ func (s *Store) SubmitDraft(ctx context.Context, draftID int64, na NewAppointmen
 		return nil
 	})
 	switch {
-	case errors.Is(err, ErrSlotFull), errors.Is(err, ErrTooManyActive), errors.Is(err, ErrDraftIncomplete):
+	case errors.Is(err, ErrSlotFull), errors.Is(err, ErrTooManyActive), errors.Is(err, ErrDraftIncomplete), errors.Is(err, ErrSlotClosed):
 		return Appointment{}, false, err
 	case err != nil:
 		return Appointment{}, false, fmt.Errorf("store: submit draft %d: %w", draftID, err)
 	}
 	return a, created, nil
+}
+
+// TimetableSettle is how long after a change of an office's timetable a
+// citizen's submit checks its time against the opening read in its own
+// transaction. Longer than the web's office cache can lag behind a change
+// (web.Options.OfficeCacheTTL, 60 seconds by default, when a change
+// notification is lost): past it, the web's own check of the time, made
+// just before the submit, saw the change.
+const TimetableSettle = 2 * time.Minute
+
+// checkOpening share-locks office officeID, so that a change of its
+// timetable in flight commits first (migrations/00015_timetable_changed.sql),
+// and when the timetable changed within TimetableSettle checks that
+// start–end of professional p is still inside the opening: ErrSlotClosed
+// if not.
+func checkOpening(ctx context.Context, tx pgx.Tx, officeID int64, p booking.Professional, start, end time.Time) error {
+	recent, err := lockOfficeTimetable(ctx, tx, officeID)
+	if err != nil || !recent {
+		return err
+	}
+	return checkSlotOpen(ctx, tx, officeID, p, start, end)
+}
+
+// lockOfficeTimetable share-locks office officeID for the rest of tx and
+// reports whether its timetable changed within TimetableSettle. Both
+// instants are the database's clock, which stamps the changes.
+func lockOfficeTimetable(ctx context.Context, tx pgx.Tx, officeID int64) (recent bool, err error) {
+	err = tx.QueryRow(ctx, `SELECT timetable_changed_at > now() - make_interval(secs => $2) FROM offices WHERE id = $1 FOR SHARE`,
+		officeID, TimetableSettle.Seconds()).Scan(&recent)
+	if err != nil {
+		return false, fmt.Errorf("lock office: %w", notFound(err))
+	}
+	return recent, nil
+}
+
+// checkSlotOpen reads the office's opening in tx: ErrSlotClosed when
+// start–end of professional p is outside it.
+func checkSlotOpen(ctx context.Context, tx pgx.Tx, officeID int64, p booking.Professional, start, end time.Time) error {
+	opening, _, err := officeOpening(ctx, tx, officeID)
+	if err != nil {
+		return err
+	}
+	if opening.Check(p, start, end) != "" {
+		return ErrSlotClosed
+	}
+	return nil
 }
 
 // claimSeatAndAddress is claimSeat followed by checkActiveLimit, in one
@@ -466,7 +515,7 @@ func (s *Store) MoveAppointment(ctx context.Context, id int64, start, end time.T
 			PreviousStart: old.Start, PreviousEnd: old.End, Token: token, At: now})
 	})
 	switch {
-	case errors.Is(err, ErrSlotFull), errors.Is(err, ErrNotActive):
+	case errors.Is(err, ErrSlotFull), errors.Is(err, ErrNotActive), errors.Is(err, ErrSlotClosed):
 		return Appointment{}, err
 	case err != nil:
 		return Appointment{}, fmt.Errorf("store: move appointment %d: %w", id, err)
@@ -485,6 +534,16 @@ func (s *Store) MoveAppointment(ctx context.Context, id int64, start, end time.T
 // the appointment before and after; when start–end is already its slot,
 // both are the same and nothing is written.
 func moveSeat(ctx context.Context, tx pgx.Tx, id int64, start, end time.Time, capacity int, now time.Time) (old, moved Appointment, err error) {
+	// The office before the appointment, in the order of a timetable
+	// change (office, then its appointments).
+	var officeID int64
+	if err := tx.QueryRow(ctx, `SELECT office_id FROM appointments WHERE id = $1`, id).Scan(&officeID); err != nil {
+		return Appointment{}, Appointment{}, notFound(err)
+	}
+	recent, err := lockOfficeTimetable(ctx, tx, officeID)
+	if err != nil {
+		return Appointment{}, Appointment{}, err
+	}
 	old, err = lockActiveAppointment(ctx, tx, id)
 	if err != nil {
 		return Appointment{}, Appointment{}, err
@@ -494,6 +553,11 @@ func moveSeat(ctx context.Context, tx pgx.Tx, id int64, start, end time.Time, ca
 	}
 	if !end.After(start) {
 		return Appointment{}, Appointment{}, fmt.Errorf("end %s not after start %s", end, start)
+	}
+	if recent {
+		if err := checkSlotOpen(ctx, tx, officeID, old.Professional, start, end); err != nil {
+			return Appointment{}, Appointment{}, err
+		}
 	}
 	sl := slotRef{officeID: old.OfficeID, professional: old.Professional, start: start}
 	if err := claimSeat(ctx, tx, sl, capacity, now, 0, id); err != nil {

@@ -396,3 +396,55 @@ func TestBookForCitizen_RacesClosure_NeverOrphaned(t *testing.T) {
 		}
 	}
 }
+
+// TestSubmitDraft_AfterAClosureCommitted_RefusedEvenWhenTheCallerDidNotSeeIt:
+// the web checks a time against its office cache just before the submit;
+// a closure committed an instant earlier, not yet in that cache, must
+// still refuse the booking inside the submit's transaction — and a
+// closure in flight makes the submit wait for it.
+func TestSubmitDraft_AfterAClosureCommitted_RefusedEvenWhenTheCallerDidNotSeeIt(t *testing.T) {
+	f := newBookingFixture(t, 4)
+	ctx := context.Background()
+	d := f.draft(t, "citizen@example.org", slot)
+	if err := f.st.HoldSlot(ctx, d.ID, f.office, booking.AssistenteSociale, slot, slot.Add(length), 1, holdClient(1), t0); err != nil {
+		t.Fatal(err)
+	}
+	// Another day of the office is fine, and the next Thursday too.
+	other, _ := f.book(t, "other@example.org", slot.AddDate(0, 0, 7), t0)
+
+	// The closure's transaction holds the office while the citizen submits.
+	tx, err := f.st.Pool().Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	if _, err := tx.Exec(ctx, `INSERT INTO office_closures (office_id, from_date, to_date, reason) VALUES ($1, $2, $2, 'Sciopero')`,
+		f.office, slotDay.String()); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		na, _ := newAppt(t)
+		_, _, err := f.st.SubmitDraft(ctx, d.ID, na, 5, 10, t0)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		t.Fatalf("the submit did not wait for the closure in flight: %v", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; !errors.Is(err, store.ErrSlotClosed) {
+		t.Fatalf("submit into a closed day: %v, want ErrSlotClosed", err)
+	}
+	var n int
+	if err := f.st.Pool().QueryRow(ctx, `SELECT count(*) FROM appointments WHERE starts_at = $1`, slot).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("%d appointments in the closed day (%v)", n, err)
+	}
+	// Moving into the closed day is refused the same way.
+	if _, err := f.st.MoveAppointment(ctx, other.ID, slot, slot.Add(length), 5, t0, ""); !errors.Is(err, store.ErrSlotClosed) {
+		t.Fatalf("move into a closed day: %v, want ErrSlotClosed", err)
+	}
+}

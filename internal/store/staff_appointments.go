@@ -314,7 +314,7 @@ func (s *Store) ProposeAppointmentTime(ctx context.Context, p Proposal) (Appoint
 			PreviousStart: old.Start, PreviousEnd: old.End, Token: token, At: p.Now})
 	})
 	switch {
-	case errors.Is(err, ErrSlotFull), errors.Is(err, ErrNotActive), errors.Is(err, ErrTransition), errors.Is(err, ErrNotFound):
+	case errors.Is(err, ErrSlotFull), errors.Is(err, ErrSlotClosed), errors.Is(err, ErrNotActive), errors.Is(err, ErrTransition), errors.Is(err, ErrNotFound):
 		return Appointment{}, err
 	case err != nil:
 		return Appointment{}, fmt.Errorf("store: propose a time for appointment %d: %w", p.AppointmentID, err)

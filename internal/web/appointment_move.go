@@ -90,7 +90,7 @@ func (s *Server) appointmentMove(w http.ResponseWriter, r *http.Request) {
 	}
 	_, err = s.store.MoveAppointment(r.Context(), la.appt.ID, sl.Start, sl.End, max(q.settings.Capacity, 1), s.now(), la.token)
 	switch {
-	case errors.Is(err, store.ErrSlotFull):
+	case errors.Is(err, store.ErrSlotFull), errors.Is(err, store.ErrSlotClosed):
 		s.renderMove(w, r, la, week, http.StatusConflict, s.loc(r).T("appointment.move_taken"))
 		return
 	case errors.Is(err, store.ErrNotActive), errors.Is(err, store.ErrNotFound):

@@ -96,7 +96,8 @@ func (s *Server) bookingSubmit(w http.ResponseWriter, r *http.Request) {
 	office := wz.office
 	_, created, err := s.store.SubmitDraft(ctx, d.ID, na, max(bs.Capacity, 1), bs.MaxActivePerEmail, now)
 	switch {
-	case errors.Is(err, store.ErrSlotFull):
+	case errors.Is(err, store.ErrSlotFull), errors.Is(err, store.ErrSlotClosed):
+		// Taken by someone else, or closed by the office meanwhile.
 		s.slotGone(w, r)
 		return
 	case errors.Is(err, store.ErrTooManyActive):

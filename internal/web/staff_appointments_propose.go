@@ -126,7 +126,7 @@ func (s *Server) staffAppointmentPropose(w http.ResponseWriter, r *http.Request)
 	moved, err := s.store.ProposeAppointmentTime(ctx, store.Proposal{ActorID: me.ID, OfficeID: a.OfficeID, AppointmentID: a.ID,
 		Start: sl.Start, End: sl.End, Capacity: max(q.settings.Capacity, 1), Now: s.now()})
 	switch {
-	case errors.Is(err, store.ErrSlotFull):
+	case errors.Is(err, store.ErrSlotFull), errors.Is(err, store.ErrSlotClosed):
 		s.renderPropose(w, r, a, week, http.StatusConflict,
 			"L'orario scelto non è più libero: un'altra persona lo ha appena prenotato. Scegli un altro orario; l'appuntamento non è cambiato.")
 		return
