@@ -11,9 +11,6 @@ import (
 
 	"github.com/udc-umbria/portal/internal/booking"
 	"github.com/udc-umbria/portal/internal/hours"
-	"github.com/udc-umbria/portal/internal/jobs"
-	"github.com/udc-umbria/portal/internal/mail"
-	"github.com/udc-umbria/portal/internal/mailsink"
 )
 
 // mustBeTranslated fails on the visible text of the booking pages' own
@@ -198,24 +195,7 @@ func TestBookingEnglish_FlowStaysInEnglishAndTheAppointmentRemembersIt(t *testin
 func TestBookingEnglish_EMailsArriveInEnglishAtTheSMTPServer(t *testing.T) {
 	base := newBookingEnv(t, 2)
 	e := base.inLanguage("/en")
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	sink, err := mailsink.Start(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	sender, err := mail.NewSMTPSender(sink.URL(), "Uffici della Cittadinanza <noreply@example.org>")
-	if err != nil {
-		t.Fatal(err)
-	}
-	worker, err := jobs.New(e.Store.Pool(), jobs.Options{Sender: sender, Notifier: e.mailer.notifier, Deliveries: e.Store, Keys: testKeys})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := worker.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer worker.Stop(context.Background())
+	ctx, sink := e.startSMTPDelivery(t)
 
 	e.book("", "john.smith@example.org")
 	got, err := sink.WaitFor(ctx, 1)

@@ -17,24 +17,7 @@ import (
 // the booking code and personal link, HTML, and the .ics attachment.
 func TestBooking_ConfirmationArrivesAtTheSMTPServer(t *testing.T) {
 	e := newBookingEnv(t, 1)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	sink, err := mailsink.Start(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	sender, err := mail.NewSMTPSender(sink.URL(), "Uffici della Cittadinanza <noreply@example.org>")
-	if err != nil {
-		t.Fatal(err)
-	}
-	worker, err := jobs.New(e.Store.Pool(), jobs.Options{Sender: sender, Notifier: e.mailer.notifier, Deliveries: e.Store, Keys: testKeys})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := worker.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer worker.Stop(context.Background())
+	ctx, sink := e.startSMTPDelivery(t)
 
 	e.book("", "giulia.verdi@example.org")
 	got, err := sink.WaitFor(ctx, 1)
@@ -130,4 +113,30 @@ func TestBooking_DemoOffice_PageWideNotice(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// startSMTPDelivery starts an in-process SMTP sink and a real job-queue
+// worker delivering the environment's queued e-mails to it, both stopped
+// at the end of the test; ctx bounds the test's waits (60 seconds).
+func (e *bookingEnv) startSMTPDelivery(t *testing.T) (context.Context, *mailsink.Sink) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	sink, err := mailsink.Start(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sender, err := mail.NewSMTPSender(sink.URL(), "Uffici della Cittadinanza <noreply@example.org>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	worker, err := jobs.New(e.Store.Pool(), jobs.Options{Sender: sender, Notifier: e.mailer.notifier, Deliveries: e.Store, Keys: testKeys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := worker.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { worker.Stop(context.Background()) })
+	return ctx, sink
 }
