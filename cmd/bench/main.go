@@ -89,6 +89,11 @@ const (
 	minBookingRatio = 0.3
 	maxIdleRSS      = 64 << 20
 	maxLoadRSS      = 128 << 20
+	// maxLoginRSS bounds the portal's RSS during the parallel staff
+	// logins, whatever their number: argon2id takes 46 MiB per check and
+	// at most one check per CPU runs at once (auth.PasswordGate); without
+	// the bound, 200 logins took about 4 GB.
+	maxLoginRSS = 512 << 20
 )
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {

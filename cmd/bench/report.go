@@ -105,8 +105,8 @@ func (rep *report) write(w io.Writer) {
 	if l := rep.logins; l.skipped != "" {
 		fmt.Fprintf(w, "| RSS peak, %d parallel staff logins | skipped: %s | — | — | — | info |\n", l.n, l.skipped)
 	} else {
-		fmt.Fprintf(w, "| RSS peak, %d parallel staff logins | %s (%d of %d logged in, %.1f s) | — | — | — | info |\n",
-			l.n, mb(l.peakRSS), l.ok, l.n, l.elapsed.Seconds())
+		fmt.Fprintf(w, "| RSS peak, %d parallel staff logins | %s (%d of %d logged in, %.1f s) | — | — | ≤ %s | %s |\n",
+			l.n, mb(l.peakRSS), l.ok, l.n, l.elapsed.Seconds(), mb(maxLoginRSS), verdict(l.ok > 0 && l.peakRSS > 0 && l.peakRSS <= maxLoginRSS))
 	}
 	for _, fv := range rep.firstVisit {
 		val := fv.note
