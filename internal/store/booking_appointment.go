@@ -149,12 +149,15 @@ func (s *Store) SubmitDraft(ctx context.Context, draftID int64, na NewAppointmen
 			d.Applicant.Email == "" {
 			return ErrDraftIncomplete
 		}
-		if err := checkOpening(ctx, tx, d.OfficeID, d.Professional, d.SlotStart, d.SlotEnd); err != nil {
+		sl := slotRef{officeID: d.OfficeID, professional: d.Professional, start: d.SlotStart}
+		recent, err := claimSeatAndAddress(ctx, tx, sl, capacity, now, draftID, d.Applicant.Email, maxActive)
+		if err != nil {
 			return err
 		}
-		sl := slotRef{officeID: d.OfficeID, professional: d.Professional, start: d.SlotStart}
-		if err := claimSeatAndAddress(ctx, tx, sl, capacity, now, draftID, d.Applicant.Email, maxActive); err != nil {
-			return err
+		if recent {
+			if err := checkSlotOpen(ctx, tx, d.OfficeID, d.Professional, d.SlotStart, d.SlotEnd); err != nil {
+				return err
+			}
 		}
 		var office notify.Office
 		a, office, err = writeAppointment(ctx, tx, draftID, d, na)
@@ -187,25 +190,16 @@ func (s *Store) SubmitDraft(ctx context.Context, draftID int64, na NewAppointmen
 // just before the submit, saw the change.
 const TimetableSettle = 2 * time.Minute
 
-// checkOpening share-locks office officeID, so that a change of its
+// lockOfficeTimetableSQL share-locks office $1, so that a change of its
 // timetable in flight commits first (migrations/00015_timetable_changed.sql),
-// and when the timetable changed within TimetableSettle checks that
-// start–end of professional p is still inside the opening: ErrSlotClosed
-// if not.
-func checkOpening(ctx context.Context, tx pgx.Tx, officeID int64, p booking.Professional, start, end time.Time) error {
-	recent, err := lockOfficeTimetable(ctx, tx, officeID)
-	if err != nil || !recent {
-		return err
-	}
-	return checkSlotOpen(ctx, tx, officeID, p, start, end)
-}
+// and tells whether the timetable changed within $2 seconds.
+const lockOfficeTimetableSQL = `SELECT timetable_changed_at > now() - make_interval(secs => $2) FROM offices WHERE id = $1 FOR SHARE`
 
 // lockOfficeTimetable share-locks office officeID for the rest of tx and
 // reports whether its timetable changed within TimetableSettle. Both
 // instants are the database's clock, which stamps the changes.
 func lockOfficeTimetable(ctx context.Context, tx pgx.Tx, officeID int64) (recent bool, err error) {
-	err = tx.QueryRow(ctx, `SELECT timetable_changed_at > now() - make_interval(secs => $2) FROM offices WHERE id = $1 FOR SHARE`,
-		officeID, TimetableSettle.Seconds()).Scan(&recent)
+	err = tx.QueryRow(ctx, lockOfficeTimetableSQL, officeID, TimetableSettle.Seconds()).Scan(&recent)
 	if err != nil {
 		return false, fmt.Errorf("lock office: %w", notFound(err))
 	}
@@ -225,8 +219,10 @@ func checkSlotOpen(ctx context.Context, tx pgx.Tx, officeID int64, p booking.Pro
 	return nil
 }
 
-// claimSeatAndAddress is claimSeat followed by checkActiveLimit, in one
-// round trip: it locks the slot (creating its slot_locks row), counts
+// claimSeatAndAddress is lockOfficeTimetable, claimSeat and
+// checkActiveLimit, in one round trip, in the order of a timetable change
+// (the office, then the slot): it share-locks the office and reports
+// whether its timetable changed recently, locks the slot (creating its slot_locks row), counts
 // its seats, locks the e-mail address (a transaction-scoped advisory
 // lock, which serialises two bookings with the same address for
 // different slots, where the slot locks alone would not) and counts the
@@ -235,8 +231,9 @@ func checkSlotOpen(ctx context.Context, tx pgx.Tx, officeID int64, p booking.Pro
 // its creation and its locking, it falls back to the statements one by
 // one.
 func claimSeatAndAddress(ctx context.Context, tx pgx.Tx, sl slotRef, capacity int, now time.Time, exceptDraft int64,
-	email string, maxActive int) error {
+	email string, maxActive int) (recentTimetable bool, err error) {
 	b := &pgx.Batch{}
+	b.Queue(lockOfficeTimetableSQL, sl.officeID, TimetableSettle.Seconds())
 	b.Queue(`INSERT INTO slot_locks (office_id, professional, starts_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
 		sl.officeID, string(sl.professional), sl.start)
 	b.Queue(`SELECT count(*) FROM (SELECT 1 FROM slot_locks WHERE office_id = $1 AND professional = $2 AND starts_at = $3
@@ -246,7 +243,10 @@ func claimSeatAndAddress(ctx context.Context, tx pgx.Tx, sl slotRef, capacity in
 	b.Queue(activeByEmailSQL, email, now)
 	br := tx.SendBatch(ctx, b)
 	var locked, seats, active int
-	_, err := br.Exec()
+	err = br.QueryRow().Scan(&recentTimetable)
+	if err == nil {
+		_, err = br.Exec()
+	}
 	if err == nil {
 		err = br.QueryRow().Scan(&locked)
 	}
@@ -263,21 +263,21 @@ func claimSeatAndAddress(ctx context.Context, tx pgx.Tx, sl slotRef, capacity in
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("lock slot and address: %w", err)
+		return false, fmt.Errorf("lock office, slot and address: %w", notFound(err))
 	}
 	if locked == 0 { // the lock row vanished: the slow, careful way
 		if err := claimSeat(ctx, tx, sl, capacity, now, exceptDraft, 0); err != nil {
-			return err
+			return false, err
 		}
-		return checkActiveLimit(ctx, tx, email, maxActive, now)
+		return recentTimetable, checkActiveLimit(ctx, tx, email, maxActive, now)
 	}
 	if seats >= capacity {
-		return ErrSlotFull
+		return false, ErrSlotFull
 	}
 	if booking.MaxActiveReached(active, maxActive) {
-		return ErrTooManyActive
+		return false, ErrTooManyActive
 	}
-	return nil
+	return recentTimetable, nil
 }
 
 // activeByEmailSQL counts the future active appointments of an address.

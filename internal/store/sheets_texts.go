@@ -9,12 +9,13 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/udc-umbria/portal/internal/i18n"
 )
 
 // DefaultLang is the language of the content kept in the main tables
 // (service_sheets, faq_items, offices): Italian. Other languages live in
 // the *_texts tables (migrations/00014_content_languages.sql).
-const DefaultLang = "it"
+const DefaultLang = string(i18n.Default)
 
 // The prose of a sheet in another language is a Sheet with only Title,
 // Summary, the *HTML sections, their Markdown, UpdatedOn and Version set:
@@ -25,13 +26,8 @@ const sheetTextCols = `title, summary, addressed_html, description_html, how_to_
 	calendar_html, cost_html, access_html, other_info_html, version, updated_on`
 
 func scanSheetText(row pgx.Row, sh *Sheet) error {
-	return row.Scan(sheetTextTargets(sh)...)
-}
-
-// sheetTextTargets are the scan targets of sheetTextCols.
-func sheetTextTargets(sh *Sheet) []any {
-	return []any{&sh.Title, &sh.Summary, &sh.AddressedHTML, &sh.DescriptionHTML, &sh.HowToHTML, &sh.NeededHTML,
-		&sh.AchievedHTML, &sh.CalendarHTML, &sh.CostHTML, &sh.AccessHTML, &sh.OtherInfoHTML, &sh.Version, &sh.UpdatedOn}
+	return row.Scan(&sh.Title, &sh.Summary, &sh.AddressedHTML, &sh.DescriptionHTML, &sh.HowToHTML, &sh.NeededHTML,
+		&sh.AchievedHTML, &sh.CalendarHTML, &sh.CostHTML, &sh.AccessHTML, &sh.OtherInfoHTML, &sh.Version, &sh.UpdatedOn)
 }
 
 // SheetText returns the prose of sheet sheetID in lang (not Italian),
@@ -227,10 +223,11 @@ func (s *Store) restoreSheetText(ctx context.Context, r SheetRestore) (SheetEdit
 	return res, err
 }
 
-// SheetTexts returns the prose in lang (not Italian) of every sheet that
-// has one, by sheet id, without Markdown (the lists of services).
+// SheetTexts returns the title and summary in lang (not Italian) of every
+// sheet that has a text in it, by sheet id: what the lists of services
+// show.
 func (s *Store) SheetTexts(ctx context.Context, lang string) (map[int64]Sheet, error) {
-	rows, err := s.pool.Query(ctx, `SELECT sheet_id, `+sheetTextCols+` FROM service_sheet_texts WHERE lang = $1`, lang)
+	rows, err := s.pool.Query(ctx, `SELECT sheet_id, title, summary FROM service_sheet_texts WHERE lang = $1`, lang)
 	if err != nil {
 		return nil, fmt.Errorf("store: list %s sheet texts: %w", lang, err)
 	}
@@ -238,7 +235,7 @@ func (s *Store) SheetTexts(ctx context.Context, lang string) (map[int64]Sheet, e
 	out := map[int64]Sheet{}
 	for rows.Next() {
 		var sh Sheet
-		if err := rows.Scan(append([]any{&sh.ID}, sheetTextTargets(&sh)...)...); err != nil {
+		if err := rows.Scan(&sh.ID, &sh.Title, &sh.Summary); err != nil {
 			return nil, fmt.Errorf("store: list %s sheet texts: %w", lang, err)
 		}
 		out[sh.ID] = sh

@@ -60,7 +60,7 @@ func staffSheetLangPath(slug, lang string) string { return staffSheetPath(slug) 
 
 // staffLangName names a content language in Italian, for the staff
 // pages (languageName).
-func (s *Server) staffLangName(lang string) string { return languageName(i18n.Lang(lang)) }
+func staffLangName(lang string) string { return languageName(i18n.Lang(lang)) }
 
 // langTabs is the choice of the language to edit: every language of the
 // catalogue, each at href(lang).
@@ -213,12 +213,12 @@ func (s *Server) staffSheetTextSave(w http.ResponseWriter, r *http.Request) {
 		in.BaseVersion = latest.Version
 		s.renderSheetTextForm(w, r, http.StatusConflict, sh, latest, in, fmt.Sprintf(
 			"Mentre modificavi, qualcun altro ha salvato la scheda in %s (ora è alla versione %d). Il tuo testo è qui sotto, non salvato: "+
-				"confrontalo con le versioni e, se salvi di nuovo, sostituirà quello attuale.", s.staffLangName(lang), latest.Version))
+				"confrontalo con le versioni e, se salvi di nuovo, sostituirà quello attuale.", staffLangName(lang), latest.Version))
 		return
 	case s.staffStoreFailed(w, r, err):
 		return
 	}
-	name := s.staffLangName(lang)
+	name := staffLangName(lang)
 	switch {
 	case !res.Changed:
 		s.flash(r, "Nessuna modifica da salvare.")
@@ -236,7 +236,7 @@ func (s *Server) renderSheetTextForm(w http.ResponseWriter, r *http.Request, sta
 	lang := staffContentLangFrom(r.Context())
 	italian := sheetInputOf(sh)
 	f := templates.StaffSheetTextForm{
-		Tabs: s.langTabs(lang, func(l string) string { return staffSheetLangPath(sh.Slug, l) }), LangName: s.staffLangName(lang),
+		Tabs: s.langTabs(lang, func(l string) string { return staffSheetLangPath(sh.Slug, l) }), LangName: staffLangName(lang),
 		Lang: lang, Action: staffSheetLangPath(sh.Slug, lang), Title: in.Title, ItalianTitle: sh.Title, Summary: in.Summary,
 		ItalianSummary: sh.Summary, Note: in.Note, BaseVersion: in.BaseVersion, Errors: in.Errors, Problem: problem,
 		Version: stored.Version, VersionsHref: staffVersionsPath(sh.Slug, lang),
@@ -297,7 +297,7 @@ func (s *Server) staffFAQTextSave(w http.ResponseWriter, r *http.Request) {
 	if s.staffStoreFailed(w, r, err) {
 		return
 	}
-	name := s.staffLangName(lang)
+	name := staffLangName(lang)
 	switch {
 	case !changed:
 		s.flash(r, "Nessuna modifica da salvare.")
@@ -313,7 +313,7 @@ func (s *Server) renderFAQTextForm(w http.ResponseWriter, r *http.Request, statu
 	lang := staffContentLangFrom(r.Context())
 	f := templates.StaffFAQTextForm{
 		Tabs:     s.langTabs(lang, func(l string) string { return staffFAQItemPath(it.ID) + langSuffix(l) }),
-		LangName: s.staffLangName(lang), Action: staffFAQItemPath(it.ID) + langSuffix(lang), Exists: exists,
+		LangName: staffLangName(lang), Action: staffFAQItemPath(it.ID) + langSuffix(lang), Exists: exists,
 		Question: in.Question, Answer: in.Answer, ItalianQuestion: it.Question, ItalianAnswer: it.AnswerMD, Errors: in.Errors,
 	}
 	title := it.Question + " (" + strings.ToUpper(lang) + ")"
@@ -361,7 +361,7 @@ func (s *Server) staffOfficeNotesSave(w http.ResponseWriter, r *http.Request) {
 	}
 	s.offices.invalidate()
 	if changed {
-		s.flash(r, fmt.Sprintf("Note in %s salvate: la pagina pubblica è già aggiornata.", s.staffLangName(lang)))
+		s.flash(r, fmt.Sprintf("Note in %s salvate: la pagina pubblica è già aggiornata.", staffLangName(lang)))
 	} else {
 		s.flash(r, "Nessuna modifica da salvare.")
 	}
@@ -372,7 +372,7 @@ func (s *Server) renderOfficeNotes(w http.ResponseWriter, r *http.Request, statu
 	lang := staffContentLangFrom(r.Context())
 	f := templates.StaffOfficeNotesForm{
 		Tabs:     s.langTabs(lang, func(l string) string { return officeNotesPath(o.ID, l) }),
-		LangName: s.staffLangName(lang), Translation: lang != store.DefaultLang, Action: officeNotesPath(o.ID, lang),
+		LangName: staffLangName(lang), Translation: lang != store.DefaultLang, Action: officeNotesPath(o.ID, lang),
 		HoursNote: n.HoursNote, AccessibilityNotes: n.AccessibilityNotes,
 		ItalianHoursNote: o.HoursNote, ItalianAccessibilityNotes: o.AccessibilityNotes, Errors: errs,
 	}
