@@ -48,12 +48,7 @@ func staffContentLangFrom(ctx context.Context) string {
 }
 
 // langSuffix is "" for Italian, "/en" for English.
-func langSuffix(lang string) string {
-	if lang == store.DefaultLang {
-		return ""
-	}
-	return "/" + lang
-}
+func langSuffix(lang string) string { return i18n.Lang(lang).Prefix() }
 
 // staffSheetLangPath is the editor of a sheet's content in lang.
 func staffSheetLangPath(slug, lang string) string { return staffSheetPath(slug) + langSuffix(lang) }
